@@ -10,7 +10,7 @@ set -eu
 
 build="build-essential cmake pkg-config libssl-dev libcmocka-dev liblmdb-dev zlib1g-dev"
 # Interop tests run strongSwan's charon inside network namespaces.
-interop="iproute2 util-linux strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins"
+interop="iproute2 util-linux openssl strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins"
 plots="gnuplot-nox"
 fuzz="clang libclang-rt-14-dev"
 
