@@ -1,0 +1,267 @@
+/*
+ * ikev2.h - IKEv2 protocol numbers (IANA "Internet Key Exchange Version 2
+ * (IKEv2) Parameters" registry, RFC 7296 section 3 and later RFCs).
+ *
+ * Numbers only: no state, no functions.  The codec, the crypto layer's
+ * algorithm tables, the configuration parser and the state machines all
+ * speak in these values.  Private-use values that reswan itself assigns
+ * (the resumption exchange) are defined here too, in the ranges RFC 7296
+ * reserves for private use, so that every number on the wire has one home.
+ */
+#ifndef RESWAN_WIRE_IKEV2_H
+#define RESWAN_WIRE_IKEV2_H
+
+#define IKEV2_SPI_LEN 8
+#define IKEV2_HDR_LEN 28
+#define IKEV2_GENERIC_HDR_LEN 4
+#define IKEV2_MAJOR_VERSION 2
+#define IKEV2_MINOR_VERSION 0
+#define IKEV2_NON_ESP_MARKER_LEN 4	/* RFC 3948: four zero octets on 4500 */
+#define IKEV2_MAX_MESSAGE 65535
+#define IKEV2_PORT 500
+#define IKEV2_NATT_PORT 4500
+
+/* Header flags (RFC 7296 3.1) */
+#define IKEV2_FLAG_INITIATOR 0x08
+#define IKEV2_FLAG_VERSION 0x10
+#define IKEV2_FLAG_RESPONSE 0x20
+
+/* Exchange types */
+enum ikev2_exchange {
+	IKEV2_EXCH_IKE_SA_INIT = 34,
+	IKEV2_EXCH_IKE_AUTH = 35,
+	IKEV2_EXCH_CREATE_CHILD_SA = 36,
+	IKEV2_EXCH_INFORMATIONAL = 37,
+	IKEV2_EXCH_IKE_SESSION_RESUME = 38,	/* RFC 5723, not used by reswan */
+	/* Private use (240-255): reswan's resumption exchange. */
+	IKEV2_EXCH_RESWAN_RESUME = 243,
+};
+
+/* Payload types (next-payload values) */
+enum ikev2_payload {
+	IKEV2_PL_NONE = 0,
+	IKEV2_PL_SA = 33,
+	IKEV2_PL_KE = 34,
+	IKEV2_PL_IDI = 35,
+	IKEV2_PL_IDR = 36,
+	IKEV2_PL_CERT = 37,
+	IKEV2_PL_CERTREQ = 38,
+	IKEV2_PL_AUTH = 39,
+	IKEV2_PL_NONCE = 40,
+	IKEV2_PL_NOTIFY = 41,
+	IKEV2_PL_DELETE = 42,
+	IKEV2_PL_VENDOR = 43,
+	IKEV2_PL_TSI = 44,
+	IKEV2_PL_TSR = 45,
+	IKEV2_PL_SK = 46,
+	IKEV2_PL_CP = 47,
+	IKEV2_PL_EAP = 48,
+	IKEV2_PL_SKF = 53,	/* RFC 7383 */
+};
+
+#define IKEV2_CRITICAL_FLAG 0x80
+
+/* Security protocol identifiers (proposals, notify, delete) */
+enum ikev2_proto {
+	IKEV2_PROTO_NONE = 0,
+	IKEV2_PROTO_IKE = 1,
+	IKEV2_PROTO_AH = 2,
+	IKEV2_PROTO_ESP = 3,
+};
+
+/* Transform types */
+enum ikev2_transform_type {
+	IKEV2_TRANS_ENCR = 1,
+	IKEV2_TRANS_PRF = 2,
+	IKEV2_TRANS_INTEG = 3,
+	IKEV2_TRANS_DH = 4,	/* "Key Exchange Method" since RFC 9370 */
+	IKEV2_TRANS_ESN = 5,
+};
+
+/* Transform type 1: encryption algorithms */
+enum ikev2_encr {
+	IKEV2_ENCR_3DES = 3,
+	IKEV2_ENCR_NULL = 11,
+	IKEV2_ENCR_AES_CBC = 12,
+	IKEV2_ENCR_AES_CTR = 13,
+	IKEV2_ENCR_AES_CCM_8 = 14,
+	IKEV2_ENCR_AES_CCM_12 = 15,
+	IKEV2_ENCR_AES_CCM_16 = 16,
+	IKEV2_ENCR_AES_GCM_8 = 18,
+	IKEV2_ENCR_AES_GCM_12 = 19,
+	IKEV2_ENCR_AES_GCM_16 = 20,
+	IKEV2_ENCR_NULL_AUTH_AES_GMAC = 21,
+	IKEV2_ENCR_CHACHA20_POLY1305 = 28,
+};
+
+/* Transform type 2: pseudorandom functions */
+enum ikev2_prf {
+	IKEV2_PRF_HMAC_MD5 = 1,
+	IKEV2_PRF_HMAC_SHA1 = 2,
+	IKEV2_PRF_AES128_XCBC = 4,
+	IKEV2_PRF_HMAC_SHA2_256 = 5,
+	IKEV2_PRF_HMAC_SHA2_384 = 6,
+	IKEV2_PRF_HMAC_SHA2_512 = 7,
+	IKEV2_PRF_AES128_CMAC = 8,
+};
+
+/* Transform type 3: integrity algorithms */
+enum ikev2_integ {
+	IKEV2_INTEG_NONE = 0,
+	IKEV2_INTEG_HMAC_MD5_96 = 1,
+	IKEV2_INTEG_HMAC_SHA1_96 = 2,
+	IKEV2_INTEG_AES_XCBC_96 = 5,
+	IKEV2_INTEG_HMAC_SHA2_256_128 = 12,
+	IKEV2_INTEG_HMAC_SHA2_384_192 = 13,
+	IKEV2_INTEG_HMAC_SHA2_512_256 = 14,
+};
+
+/* Transform type 4: Diffie-Hellman / key exchange methods */
+enum ikev2_dh {
+	IKEV2_DH_NONE = 0,
+	IKEV2_DH_MODP_1024 = 2,
+	IKEV2_DH_MODP_1536 = 5,
+	IKEV2_DH_MODP_2048 = 14,
+	IKEV2_DH_MODP_3072 = 15,
+	IKEV2_DH_MODP_4096 = 16,
+	IKEV2_DH_ECP_256 = 19,
+	IKEV2_DH_ECP_384 = 20,
+	IKEV2_DH_ECP_521 = 21,
+	IKEV2_DH_CURVE25519 = 31,
+	IKEV2_DH_CURVE448 = 32,
+};
+
+/* Transform type 5: extended sequence numbers */
+enum ikev2_esn {
+	IKEV2_ESN_NO = 0,
+	IKEV2_ESN_YES = 1,
+};
+
+/* Transform attribute types (TV form has the AF bit 0x8000 set) */
+#define IKEV2_ATTR_TV_FLAG 0x8000
+#define IKEV2_ATTR_KEY_LENGTH 14
+
+/* Identification types (RFC 7296 3.5) */
+enum ikev2_id_type {
+	IKEV2_ID_IPV4_ADDR = 1,
+	IKEV2_ID_FQDN = 2,
+	IKEV2_ID_RFC822_ADDR = 3,
+	IKEV2_ID_IPV6_ADDR = 5,
+	IKEV2_ID_DER_ASN1_DN = 9,
+	IKEV2_ID_DER_ASN1_GN = 10,
+	IKEV2_ID_KEY_ID = 11,
+};
+
+/* Certificate encodings (RFC 7296 3.6) */
+enum ikev2_cert_encoding {
+	IKEV2_CERT_X509_SIGNATURE = 4,
+	IKEV2_CERT_X509_CRL = 7,
+	IKEV2_CERT_HASH_URL_X509 = 12,
+};
+
+/* Authentication methods (RFC 7296 3.8, RFC 7427) */
+enum ikev2_auth_method {
+	IKEV2_AUTH_RSA_SIG = 1,
+	IKEV2_AUTH_PSK = 2,
+	IKEV2_AUTH_DSS_SIG = 3,
+	IKEV2_AUTH_ECDSA_256 = 9,
+	IKEV2_AUTH_ECDSA_384 = 10,
+	IKEV2_AUTH_ECDSA_521 = 11,
+	IKEV2_AUTH_DIGITAL_SIGNATURE = 14,	/* RFC 7427 */
+};
+
+/* Hash algorithms for SIGNATURE_HASH_ALGORITHMS (RFC 7427) */
+enum ikev2_hash {
+	IKEV2_HASH_SHA1 = 1,
+	IKEV2_HASH_SHA2_256 = 2,
+	IKEV2_HASH_SHA2_384 = 3,
+	IKEV2_HASH_SHA2_512 = 4,
+	IKEV2_HASH_IDENTITY = 5,	/* RFC 8420, Ed25519 */
+};
+
+/* Notify message types: errors (< 16384) */
+enum ikev2_notify_error {
+	IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD = 1,
+	IKEV2_N_INVALID_IKE_SPI = 4,
+	IKEV2_N_INVALID_MAJOR_VERSION = 5,
+	IKEV2_N_INVALID_SYNTAX = 7,
+	IKEV2_N_INVALID_MESSAGE_ID = 9,
+	IKEV2_N_INVALID_SPI = 11,
+	IKEV2_N_NO_PROPOSAL_CHOSEN = 14,
+	IKEV2_N_INVALID_KE_PAYLOAD = 17,
+	IKEV2_N_AUTHENTICATION_FAILED = 24,
+	IKEV2_N_SINGLE_PAIR_REQUIRED = 34,
+	IKEV2_N_NO_ADDITIONAL_SAS = 35,
+	IKEV2_N_INTERNAL_ADDRESS_FAILURE = 36,
+	IKEV2_N_FAILED_CP_REQUIRED = 37,
+	IKEV2_N_TS_UNACCEPTABLE = 38,
+	IKEV2_N_INVALID_SELECTORS = 39,
+	IKEV2_N_TEMPORARY_FAILURE = 43,
+	IKEV2_N_CHILD_SA_NOT_FOUND = 44,
+};
+
+/* Notify message types: status (>= 16384) */
+enum ikev2_notify_status {
+	IKEV2_N_INITIAL_CONTACT = 16384,
+	IKEV2_N_SET_WINDOW_SIZE = 16385,
+	IKEV2_N_ADDITIONAL_TS_POSSIBLE = 16386,
+	IKEV2_N_IPCOMP_SUPPORTED = 16387,
+	IKEV2_N_NAT_DETECTION_SOURCE_IP = 16388,
+	IKEV2_N_NAT_DETECTION_DESTINATION_IP = 16389,
+	IKEV2_N_COOKIE = 16390,
+	IKEV2_N_USE_TRANSPORT_MODE = 16391,
+	IKEV2_N_HTTP_CERT_LOOKUP_SUPPORTED = 16392,
+	IKEV2_N_REKEY_SA = 16393,
+	IKEV2_N_ESP_TFC_PADDING_NOT_SUPPORTED = 16394,
+	IKEV2_N_NON_FIRST_FRAGMENTS_ALSO = 16395,
+	IKEV2_N_MOBIKE_SUPPORTED = 16396,
+	IKEV2_N_ADDITIONAL_IP4_ADDRESS = 16397,
+	IKEV2_N_ADDITIONAL_IP6_ADDRESS = 16398,
+	IKEV2_N_NO_ADDITIONAL_ADDRESSES = 16399,
+	IKEV2_N_UPDATE_SA_ADDRESSES = 16400,
+	IKEV2_N_COOKIE2 = 16401,
+	IKEV2_N_NO_NATS_ALLOWED = 16402,
+	IKEV2_N_AUTH_LIFETIME = 16403,
+	IKEV2_N_MULTIPLE_AUTH_SUPPORTED = 16404,
+	IKEV2_N_ANOTHER_AUTH_FOLLOWS = 16405,
+	IKEV2_N_REDIRECT_SUPPORTED = 16406,
+	IKEV2_N_EAP_ONLY_AUTHENTICATION = 16417,
+	IKEV2_N_IKEV2_FRAGMENTATION_SUPPORTED = 16430,	/* RFC 7383 */
+	IKEV2_N_SIGNATURE_HASH_ALGORITHMS = 16431,	/* RFC 7427 */
+	/* Private use status types (40960-65535): reswan resumption. */
+	IKEV2_N_RESWAN_RESUME_SUPPORTED = 40960,
+	IKEV2_N_RESWAN_RESUME_TICKET = 40961,
+	IKEV2_N_RESWAN_RESUME_REJECTED = 40962,
+	IKEV2_N_RESWAN_RESUME_AUTH = 40963,
+};
+
+/* Traffic selector types */
+enum ikev2_ts_type {
+	IKEV2_TS_IPV4_ADDR_RANGE = 7,
+	IKEV2_TS_IPV6_ADDR_RANGE = 8,
+};
+
+/* Configuration payload types and attributes (RFC 7296 3.15) */
+enum ikev2_cfg_type {
+	IKEV2_CFG_REQUEST = 1,
+	IKEV2_CFG_REPLY = 2,
+	IKEV2_CFG_SET = 3,
+	IKEV2_CFG_ACK = 4,
+};
+
+enum ikev2_cfg_attr {
+	IKEV2_CFG_INTERNAL_IP4_ADDRESS = 1,
+	IKEV2_CFG_INTERNAL_IP4_NETMASK = 2,
+	IKEV2_CFG_INTERNAL_IP4_DNS = 3,
+	IKEV2_CFG_INTERNAL_IP4_NBNS = 4,
+	IKEV2_CFG_INTERNAL_IP4_DHCP = 6,
+	IKEV2_CFG_APPLICATION_VERSION = 7,
+	IKEV2_CFG_INTERNAL_IP6_ADDRESS = 8,
+	IKEV2_CFG_INTERNAL_IP6_DNS = 10,
+	IKEV2_CFG_INTERNAL_IP6_DHCP = 12,
+	IKEV2_CFG_INTERNAL_IP4_SUBNET = 13,
+	IKEV2_CFG_SUPPORTED_ATTRIBUTES = 14,
+	IKEV2_CFG_INTERNAL_IP6_SUBNET = 15,
+};
+
+#endif
