@@ -199,8 +199,10 @@ static int modp_init(struct ke *ke, const uint8_t *priv, size_t len,
 		n = (ke->g->short_exp_bits + 7) / 8;
 		if (rand_priv_bytes(rnd, buf, n))
 			goto out;
+		/* BN_mask_bits fails on a number already shorter than the mask. */
 		if (!BN_bin2bn(buf, (int)n, ke->x) ||
-		    !BN_mask_bits(ke->x, (int)ke->g->short_exp_bits) ||
+		    (BN_num_bits(ke->x) > (int)ke->g->short_exp_bits &&
+		     !BN_mask_bits(ke->x, (int)ke->g->short_exp_bits)) ||
 		    !BN_set_bit(ke->x, (int)ke->g->short_exp_bits - 1))
 			goto out;
 	} else {
