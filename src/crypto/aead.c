@@ -305,6 +305,8 @@ int aead_open(struct aead *a, const uint8_t *iv,
 			ret = set_nonce(a, a->dec, iv, 0);
 		if (!ret)
 			ret = cipher_run(a->dec, in, len, out);
+		if (ret == ERR_AUTH)
+			ret = ERR_CRYPTO;	/* ICV was fine: a CBC failure is ours */
 	}
 	if (ret && ret != ERR_AUTH)
 		crypto_log_errors("aead_open");

@@ -14,8 +14,12 @@
  * Composed mode (CBC + HMAC): IV is the 16-octet CBC IV; ICV =
  * HMAC(aad | IV | ciphertext) truncated to icv_len.  That is exactly what
  * IKE (header .. end of encrypted data, RFC 7296 3.14) and ESP (SPI, seq,
- * IV, payload, RFC 4303 without ESN) authenticate when the caller passes
- * the bytes before the IV as aad.  Plaintext length must be a multiple of
+ * IV, payload, RFC 4303) authenticate when the caller passes the bytes
+ * before the IV as aad.  Limitation: ESP with extended sequence numbers
+ * and a composed transform needs the high sequence bits authenticated
+ * *after* the ciphertext (RFC 4303 2.2.1), which this interface cannot
+ * express; negotiate ESN only with combined-mode transforms (whose AAD,
+ * SPI | seq-hi | seq-lo per RFC 4106 5, the caller builds).  Plaintext length must be a multiple of
  * aead_block_size(): padding is the caller's (wire/esp) job.
  *
  * A struct aead is keyed once at setup; per message only the IV changes.
