@@ -303,10 +303,9 @@ int aead_open(struct aead *a, const uint8_t *iv,
 			ret = ERR_AUTH;
 		if (!ret)
 			ret = set_nonce(a, a->dec, iv, 0);
-		if (!ret)
-			ret = cipher_run(a->dec, in, len, out);
-		if (ret == ERR_AUTH)
-			ret = ERR_CRYPTO;	/* ICV was fine: a CBC failure is ours */
+		/* The ICV was fine: a CBC failure after it is ours, not the peer's. */
+		if (!ret && cipher_run(a->dec, in, len, out) != 0)
+			ret = ERR_CRYPTO;
 	}
 	if (ret && ret != ERR_AUTH)
 		crypto_log_errors("aead_open");
