@@ -8,6 +8,7 @@
 
 static const struct cli_command commands[] = {
 	{ "version", "print the version", cmd_version_main },
+	{ "bench", "measure crypto costs (reswan bench crypto)", cmd_bench_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
