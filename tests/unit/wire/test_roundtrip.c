@@ -516,6 +516,63 @@ static void bare_chain_round_trip(void **state)
 	wire_msg_free(m2);
 }
 
+/*
+ * Found by fuzz_message: an SK payload with the critical bit (and reserved
+ * bits) set.  Re-emitted verbatim it keeps them; re-opened around its
+ * parsed content it is written with a clear bit, which RFC 7296 3.2 says
+ * receivers ignore on known types, and everything else survives.
+ */
+static void sk_critical_bit_on_rebuild(void **state)
+{
+	static const char *in =
+		"0102030405060708 1112131415161718 2e 20 25 20 00000002 0000005a"
+		"1b ac 003e"				/* SK, first inner: 27 */
+		"2a 00 0010 03fcfffe 0502030405060708"	/* unknown 27 */
+		"30 00 0008 01 00 0000"			/* D(IKE) */
+		"2b 00 000d 02 07 0009 01 75736572"	/* EAP response */
+		"00 00 0014 010e1b2835424f5c6976 83909daab7c4" /* V */
+		"00";					/* pad length */
+	uint8_t msg[128];
+	size_t len = test_hex(in, msg, sizeof(msg));
+	struct wire_msg *m = wire_msg_new(), *m2 = wire_msg_new();
+	struct buf_writer w;
+	const uint8_t *sk;
+
+	(void)state;
+	assert_int_equal(len, 90);
+	/* Verbatim: the same bytes, reserved flag bits cleared. */
+	assert_int_equal(wire_msg_parse(m, msg, len, NULL), 0);
+	buf_writer_init_dyn(&w, BUF_MAX);
+	rebuild(m, NULL, &w);
+	assert_int_equal(w.len, len);
+	assert_int_equal(w.p[29], IKEV2_CRITICAL_FLAG);
+	msg[29] = IKEV2_CRITICAL_FLAG;
+	assert_memory_equal(w.p, msg, len);
+	buf_writer_free(&w);
+
+	parse_all(m, msg, len, &(struct wire_sk_params){ 0, 0, 1 });
+	assert_true(m->enc->critical);
+	assert_int_equal(m->npayloads, 5);
+	assert_false(m->pl[1].known);
+	assert_int_equal(m->pl[1].type, 27);
+	assert_int_equal(m->pl[2].u.del.proto, IKEV2_PROTO_IKE);
+	assert_int_equal(m->pl[3].u.eap.code, IKEV2_EAP_CODE_RESPONSE);
+	assert_int_equal(m->pl[4].u.vendor.len, 16);
+
+	buf_writer_init_dyn(&w, BUF_MAX);
+	rebuild(m, &(struct wire_sk_params){ 0, 0, 1 }, &w);
+	sk = w.p + IKEV2_HDR_LEN;
+	assert_int_equal(sk[1], 0);
+	parse_all(m2, w.p, w.len, &(struct wire_sk_params){ 0, 0, 1 });
+	assert_false(m2->enc->critical);
+	assert_int_equal(m2->npayloads, 5);
+	for (size_t i = 1; i < 5; i++)
+		assert_int_equal(m2->pl[i].type, m->pl[i].type);
+	buf_writer_free(&w);
+	wire_msg_free(m);
+	wire_msg_free(m2);
+}
+
 int test_roundtrip_run(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +581,7 @@ int test_roundtrip_run(void)
 		cmocka_unit_test(encrypted_informational_round_trip),
 		cmocka_unit_test(critical_known_payload_kept),
 		cmocka_unit_test(bare_chain_round_trip),
+		cmocka_unit_test(sk_critical_bit_on_rebuild),
 	};
 
 	return cmocka_run_group_tests_name("wire round trips", tests, NULL,
