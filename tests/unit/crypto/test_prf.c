@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "crypto/hash.h"
 #include "crypto/prf.h"
 #include "helpers.h"
 #include "wire/ikev2.h"
@@ -204,6 +205,29 @@ static void prf_plus_caps_at_255_blocks(void **state)
 	prf_free(p);
 }
 
+/* FIPS 180-4 examples: "abc" split across spans, and the empty message. */
+static void hash_fips180_vectors(void **state)
+{
+	static const uint8_t a[] = "a", bc[] = "bc";
+	const struct crypto_span abc[] = { { a, 1 }, { NULL, 0 }, { bc, 2 } };
+	uint8_t out[HASH_MAX_LEN], want[HASH_MAX_LEN];
+
+	(void)state;
+	assert_int_equal(hash_compute(HASH_SHA1, abc, 3, out), 0);
+	hex2bin("a9993e364706816aba3e25717850c26c9cd0d89d", want, sizeof(want));
+	assert_memory_equal(out, want, 20);
+	assert_int_equal(hash_compute(HASH_SHA256, abc, 3, out), 0);
+	hex2bin("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		want, sizeof(want));
+	assert_memory_equal(out, want, 32);
+	assert_int_equal(hash_compute(HASH_SHA256, NULL, 0, out), 0);
+	hex2bin("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		want, sizeof(want));
+	assert_memory_equal(out, want, 32);
+	assert_int_equal(hash_len(HASH_SHA1), 20);
+	assert_int_equal(hash_compute((enum hash_alg)7, abc, 3, out), ERR_INVAL);
+}
+
 int test_group_prf(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +237,7 @@ int test_group_prf(void)
 		cmocka_unit_test(empty_key_matches_known_value),
 		cmocka_unit_test(prf_plus_matches_definition),
 		cmocka_unit_test(prf_plus_caps_at_255_blocks),
+		cmocka_unit_test(hash_fips180_vectors),
 	};
 	return cmocka_run_group_tests_name("crypto_prf", tests, NULL, NULL);
 }
