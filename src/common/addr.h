@@ -25,7 +25,17 @@ struct addr {
 	uint8_t ip[16];		/* IPv4 uses the first 4 bytes */
 };
 
-#define ADDR_STRLEN 64	/* "[ffff:...:ffff]:65535" with room to spare */
+#define ADDR_STRLEN 96	/* enough for "v6-v6" range renderings */
+
+/*
+ * An inclusive range [lo, hi] of one family: a single address (lo == hi),
+ * a CIDR subnet or an explicit range.  Family ADDR_NONE is "%any" and
+ * contains every address of both families.
+ */
+struct addr_range {
+	uint8_t family;
+	uint8_t lo[16], hi[16];
+};
 
 static inline size_t addr_len(const struct addr *a)
 {
@@ -42,5 +52,24 @@ const char *addr_fmt(const struct addr *a, bool with_port, char *buf, size_t len
 bool addr_eq(const struct addr *a, const struct addr *b, bool with_port);
 bool addr_is_any(const struct addr *a);
 uint64_t addr_hash(const struct addr *a, bool with_port);
+
+/* "addr", "addr/prefix", "lo-hi", "%any", "%any4", "%any6"; ERR_INVAL
+ * otherwise, *out unchanged. */
+int addr_range_parse(const char *s, struct addr_range *out);
+void addr_range_from_addr(struct addr_range *r, const struct addr *a);
+bool addr_range_is_single(const struct addr_range *r);
+bool addr_range_is_any(const struct addr_range *r);
+bool addr_range_contains(const struct addr_range *r, const struct addr *a);
+bool addr_range_overlaps(const struct addr_range *a, const struct addr_range *b);
+/* Prefix length if the range is exactly one CIDR block, else -1. */
+int addr_range_prefix(const struct addr_range *r);
+/* Number of addresses, saturated at UINT64_MAX. */
+uint64_t addr_range_size(const struct addr_range *r);
+/* The address lo + n (port 0); ERR_INVAL if beyond hi. */
+int addr_range_nth(const struct addr_range *r, uint64_t n, struct addr *out);
+/* The first address of the range (port 0). */
+void addr_range_first(const struct addr_range *r, struct addr *out);
+/* "10.0.0.0/8", "10.0.0.1", "10.0.0.1-10.0.0.9" or "%any". */
+const char *addr_range_fmt(const struct addr_range *r, char *buf, size_t len);
 
 #endif
