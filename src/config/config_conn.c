@@ -32,6 +32,7 @@ struct conn_ctx {
 struct auth_ctx {
 	struct config_auth *a;
 	bool is_local;
+	bool bad_auth;		/* auth was rejected: skip dependent checks */
 };
 
 static void parse_auth(struct build *b, const struct settings_node *n,
@@ -58,6 +59,7 @@ static void parse_auth(struct build *b, const struct settings_node *n,
 			return;
 		}
 	}
+	((struct auth_ctx *)obj)->bad_auth = true;
 	if (config_value_prefix(v, "eap"))
 		config_value_error(b, n, "EAP authentication ('%s') is not "
 				   "supported by reswan", v);
@@ -196,10 +198,11 @@ static bool auth_section(struct build *b, const struct settings_node *n,
 	return false;
 }
 
-static void build_auth(struct build *b, const struct settings_node *sec,
+/* Returns false if the auth method itself was rejected. */
+static bool build_auth(struct build *b, const struct settings_node *sec,
 		       struct config_auth *a, bool is_local)
 {
-	struct auth_ctx ac = { a, is_local };
+	struct auth_ctx ac = { a, is_local, false };
 
 	a->loc = config_value_loc(sec);
 	if (is_local)
@@ -210,6 +213,7 @@ static void build_auth(struct build *b, const struct settings_node *sec,
 		config_value_walk(b, sec, remote_keys,
 				  sizeof(remote_keys) / sizeof(remote_keys[0]),
 				  NULL, &ac, auth_section);
+	return !ac.bad_auth;
 }
 
 /* ---- connection keys ---- */
@@ -455,7 +459,7 @@ static bool conn_section(struct build *b, const struct settings_node *n,
 	struct conn_ctx *cc = obj;
 	const struct settings_node **slot = NULL;
 
-	if (strcmp(n->name, "children") == 0)
+	if (strcasecmp(n->name, "children") == 0)	/* as swanctl */
 		slot = &cc->children;
 	else if (strcmp(n->name, "resumption") == 0)
 		slot = &cc->resumption;
@@ -550,6 +554,7 @@ static void build_one(struct build *b, const struct settings_node *sec,
 		      struct config_conn *c)
 {
 	struct conn_ctx cc;
+	bool local_ok = true;
 
 	memset(&cc, 0, sizeof(cc));
 	cc.c = c;
@@ -577,10 +582,10 @@ static void build_one(struct build *b, const struct settings_node *sec,
 	if (cc.pools)
 		resolve_pools(b, &cc);
 	if (cc.local)
-		build_auth(b, cc.local, &c->local, true);
+		local_ok = build_auth(b, cc.local, &c->local, true);
 	if (cc.remote)
 		build_auth(b, cc.remote, &c->remote, false);
-	if (c->local.method == CONFIG_AUTH_PUBKEY && !c->local.n_certs)
+	if (local_ok && c->local.method == CONFIG_AUTH_PUBKEY && !c->local.n_certs)
 		config_value_error(b, cc.local ? cc.local : sec, "local "
 				   "authentication with a public key needs the "
 				   "certificate in 'certs' (or set auth = psk)");

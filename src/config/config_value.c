@@ -26,6 +26,10 @@
 
 static void vreport(struct build *b, enum diag_level lvl,
 		    const struct settings_node *n, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void vreport(struct build *b, enum diag_level lvl,
+		    const struct settings_node *n, const char *fmt, va_list ap)
 {
 	char path[PATH_BUF], msg[DIAG_MSG_LEN];
 

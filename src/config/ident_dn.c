@@ -162,7 +162,8 @@ static int dn_split(const uint8_t *dn, size_t len, struct atv *out, size_t *n)
 			    der_get(&seq, &tag, &oid) < 0 || tag != ASN1_OID ||
 			    !buf_remaining(&oid) ||
 			    der_get(&seq, &vtag, &val) < 0 || buf_remaining(&seq) ||
-			    (vtag & 0x20))	/* constructed value */
+			    (vtag & 0x20) ||		/* constructed value */
+			    (vtag & 0x1f) == 0x1f)	/* multi-byte tag */
 				return ERR_SYNTAX;
 			if (*n >= IDENT_DN_MAX_RDNS)
 				return ERR_LIMIT;

@@ -285,18 +285,16 @@ static void do_include(struct parser *ps, struct src *src,
 		if (!has_glob_magic(pattern))
 			perr(ps, src, 0, "cannot include '%s': no such file",
 			     pattern);
-		return;
-	}
-	if (r != 0) {
+	} else if (r != 0) {
 		perr(ps, src, 0, "cannot include '%s': %s", pattern,
 		     r == GLOB_NOSPACE ? "out of memory" : "cannot read directory");
 		if (r == GLOB_NOSPACE)
 			ps->nomem = true;
-		return;
+	} else {
+		for (size_t i = 0; i < g.gl_pathc && !ps->nomem; i++)
+			parse_file(ps, g.gl_pathv[i], sec, src);
 	}
-	for (size_t i = 0; i < g.gl_pathc && !ps->nomem; i++)
-		parse_file(ps, g.gl_pathv[i], sec, src);
-	globfree(&g);
+	globfree(&g);	/* glob() initialised g on every return */
 }
 
 struct open_sec {
@@ -709,7 +707,6 @@ static int parse_file(struct parser *ps, const char *path,
 {
 	char *real, *text;
 	size_t len = 0;
-	int rc = 0;
 
 	if (ps->files_read >= SETTINGS_MAX_FILES) {
 		if (from)
@@ -747,7 +744,7 @@ static int parse_file(struct parser *ps, const char *path,
 	free(real);
 	wipe(text, len);	/* the text may hold secrets */
 	free(text);
-	return rc;
+	return 0;
 }
 
 static struct settings *settings_new(void)

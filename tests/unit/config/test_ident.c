@@ -411,6 +411,55 @@ static void rendering(void **state)
 	}
 }
 
+static void long_dns(void **state)
+{
+	char s[IDENT_MAX_LEN * 2], buf[IDENT_STRLEN], err[128];
+	struct ident a, b;
+
+	(void)state;
+	/* 150-byte CN: lengths need the 0x81 form; 300 bytes: 0x82 */
+	for (size_t n = 150; n <= 300; n += 150) {
+		strcpy(s, "C=CH, CN=");
+		memset(s + 9, 'x', n);
+		s[9 + n] = '\0';
+		a = parse(s);
+		assert_int_equal(a.data[1], n == 150 ? 0x81 : 0x82);
+		assert_int_equal(ident_match(&a, IKEV2_ID_DER_ASN1_DN, a.data, a.len),
+				 IDENT_MATCH_EXACT);
+		assert_string_equal(ident_fmt(&a, buf, sizeof(buf)), s);
+		b = parse(buf);
+		assert_true(ident_equal(&a, &b));
+	}
+	/* two long values overflow the DER buffer */
+	strcpy(s, "CN=");
+	memset(s + 3, 'y', 300);
+	strcpy(s + 303, ", O=");
+	memset(s + 307, 'z', 300);
+	s[607] = '\0';
+	assert_int_equal(ident_parse(s, &a, err, sizeof(err)), ERR_LIMIT);
+	assert_non_null(strstr(err, "distinguished name too long"));
+	/* too many attributes */
+	s[0] = '\0';
+	for (int i = 0; i <= IDENT_DN_MAX_RDNS; i++)
+		strcat(s, i ? ",C=x" : "C=x");
+	assert_int_equal(ident_parse(s, &a, err, sizeof(err)), ERR_LIMIT);
+	assert_non_null(strstr(err, "too many attributes"));
+	assert_int_equal(ident_parse("asn1dn:/", &a, err, sizeof(err)),
+			 ERR_SYNTAX);
+	assert_non_null(strstr(err, "empty distinguished name"));
+	/* received DER with a multi-byte tag or a constructed value */
+	{
+		uint8_t bad[] = { 0x30, 0x0b, 0x31, 0x09, 0x30, 0x07, 0x06, 0x03,
+				  0x55, 0x04, 0x03, 0x1f, 0x00 };
+
+		assert_false(ident_dn_valid(bad, sizeof(bad)));
+		bad[11] = 0x33;
+		assert_false(ident_dn_valid(bad, sizeof(bad)));
+		bad[11] = 0x13;
+		assert_true(ident_dn_valid(bad, sizeof(bad)));
+	}
+}
+
 int run_ident_tests(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +469,7 @@ int run_ident_tests(void)
 		cmocka_unit_test(matching),
 		cmocka_unit_test(dn_matching),
 		cmocka_unit_test(rendering),
+		cmocka_unit_test(long_dns),
 	};
 
 	return cmocka_run_group_tests_name("ident", tests, NULL, NULL);

@@ -209,6 +209,23 @@ static void reference_errors(void **state)
 		    "list", NULL);
 	parse_bad("a : b..c { }\n", &d);
 	expect_diag(&d, "malformed section reference 'b..c'", NULL);
+	{
+		char text[2048], *p = text;
+
+		p += sprintf(p, "a : ");
+		for (int i = 0; i <= SETTINGS_MAX_REFS; i++)
+			p += sprintf(p, "%sr%d", i ? ", " : "", i);
+		p += sprintf(p, " { }\n");
+		parse_bad(text, &d);
+		expect_diag(&d, "t.conf:1:", "too many section references", NULL);
+		p = text;
+		p += sprintf(p, "a : ");
+		for (int i = 0; i < 300; i++)
+			*p++ = 'r';
+		p += sprintf(p, " { }\n");
+		parse_bad(text, &d);
+		expect_diag(&d, "section reference too long", NULL);
+	}
 	parse_bad("a : b\nx = 1\n", &d);
 	expect_diag(&d, "t.conf:1:", "expected '{' after the references of 'a'",
 		    NULL);
@@ -332,6 +349,19 @@ static void include_depth_and_quoting(void **state)
 	assert_int_equal(settings_parse_file(name, NULL, &s, &d), ERR_CONFIG);
 	expect_diag(&d, "includes nested too deeply", NULL);
 
+	/* an absolute include, and a "\r" escape */
+	{
+		char inc[600];
+
+		write_file(dir, "abs.conf", "absolute = \"a\\rb\"\n");
+		snprintf(inc, sizeof(inc), "include %s/abs.conf\n", dir);
+		top = write_file(dir, "sub/dir/abs-top.conf", inc);
+		diag_init(&d);
+		assert_int_equal(settings_parse_file(top, NULL, &s, &d), 0);
+		assert_string_equal(val(s, "", "absolute"), "a\rb");
+		settings_free(s);
+	}
+
 	/* quoted and escaped include patterns, file names with spaces */
 	write_file(dir, "with space.conf", "spaced = yes\n");
 	write_file(dir, "a#b.conf", "hashed = yes\n");
@@ -384,6 +414,9 @@ static void syntax_errors(void **state)
 		{ "include\t\n", "t.conf:1:", "include without a file name" },
 		{ "a = 1\nb = 2\nc { d = \"x }\n", "t.conf:3:",
 		  "newline in quoted string" },
+		{ "a = \"x\001\"\n", "t.conf:1:", "control character 0x01 in "
+		  "quoted string" },
+		{ "include \"open\n", "t.conf:1:", "newline in quoted string" },
 	};
 	struct diag d;
 
