@@ -41,7 +41,7 @@ int addr_parse(const char *s, struct addr *out);
  */
 int addr_range_parse(const char *s, struct addr_range *out);
 
-/* A range that covers exactly one address; ERR_SYNTAX otherwise. */
+/* The range holding exactly the address a. */
 void addr_range_from_addr(struct addr_range *r, const struct addr *a);
 bool addr_range_is_single(const struct addr_range *r);
 bool addr_range_is_any(const struct addr_range *r);

@@ -23,6 +23,11 @@ struct build {
 	struct diag *d;
 	const struct config_opts *opts;
 	bool nomem;
+	/* PSK owner index for the load-time "no secret matches" warning */
+	const struct ident **psk_ids;	/* exact ids, sorted */
+	size_t n_psk_ids;
+	const struct config_psk **psk_other;	/* secrets needing a full match */
+	size_t n_psk_other;
 };
 
 /* "FILE:LINE: path: message" for node n. */
@@ -130,6 +135,13 @@ void config_child_free(struct config_child *c);
 void config_conn_free(struct config_conn *c);
 void config_pool_free(struct config_pool *p);
 void config_secret_free_psk(struct config_psk *p);
+/* Index the PSK owners once (after config_secret_build), so that
+ * config_secret_may_match() costs O(log n) for plain identities. */
+void config_secret_index(struct build *b);
+void config_secret_index_free(struct build *b);
+/* Could any PSK apply to this pair (either side matching an owner)? */
+bool config_secret_may_match(const struct build *b, const struct ident *local,
+			     const struct ident *remote);
 void config_secret_free_key(struct config_key_secret *k);
 
 #endif

@@ -544,7 +544,7 @@ static void check_psk(struct build *b, const struct settings_node *sec,
 	}
 	if (c->local.id_set && c->remote.id_set && !rid->wildcard &&
 	    rid->type != IDENT_ANY &&
-	    !config_psk_lookup(cfg, &c->local.id, rid->type, rid->data, rid->len))
+	    !config_secret_may_match(b, &c->local.id, rid))
 		config_value_warn(b, sec, "auth = psk, but no secrets.ike entry "
 				  "matches these identities; authentication "
 				  "will fail");
@@ -606,6 +606,7 @@ void config_conn_build(struct build *b, const struct settings_node *conns)
 	cfg->conns = config_value_calloc(b, n, sizeof(*cfg->conns));
 	if (!cfg->conns)
 		return;
+	config_secret_index(b);
 	for (const struct settings_node *c = conns->first; c && !b->nomem;
 	     c = c->next) {
 		if (!c->is_section) {
@@ -615,6 +616,7 @@ void config_conn_build(struct build *b, const struct settings_node *conns)
 		}
 		build_one(b, c, &cfg->conns[cfg->n_conns++]);
 	}
+	config_secret_index_free(b);
 }
 
 static void free_auth(struct config_auth *a)

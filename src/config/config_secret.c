@@ -14,6 +14,7 @@
 #include "common/err.h"
 #include "common/wipe.h"
 #include "config/config_build.h"
+#include "wire/ikev2.h"
 
 /* ---- secrets.ike<suffix> ---- */
 
@@ -255,4 +256,108 @@ const struct config_psk *config_psk_lookup(const struct config *cfg,
 		}
 	}
 	return found;
+}
+
+/*
+ * The owner index.  Exact FQDN/RFC822 (compared case-insensitively),
+ * address and key-id owners go into a sorted array; secrets with a
+ * wildcard, %any, DN owner (DN equality is not byte equality) or no owner
+ * at all are kept aside and matched one by one.  Large gateways have one
+ * plain secret per peer, so the check of N connections is O(N log N)
+ * instead of O(N^2).
+ */
+static bool folds(uint8_t type)
+{
+	return type == IKEV2_ID_FQDN || type == IKEV2_ID_RFC822_ADDR;
+}
+
+static int id_cmp(const struct ident *a, const struct ident *b)
+{
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	for (size_t i = 0; i < a->len; i++) {
+		uint8_t x = a->data[i], y = b->data[i];
+
+		if (folds(a->type)) {
+			x = (uint8_t)(x >= 'A' && x <= 'Z' ? x + 32 : x);
+			y = (uint8_t)(y >= 'A' && y <= 'Z' ? y + 32 : y);
+		}
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	return 0;
+}
+
+static int id_ptr_cmp(const void *a, const void *b)
+{
+	return id_cmp(*(const struct ident *const *)a,
+		      *(const struct ident *const *)b);
+}
+
+static bool plain(const struct ident *id)
+{
+	return id->type != IDENT_ANY && !id->wildcard &&
+	       id->type != IKEV2_ID_DER_ASN1_DN;
+}
+
+void config_secret_index(struct build *b)
+{
+	const struct config *cfg = b->cfg;
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->n_psks; i++)
+		n += cfg->psks[i].n_ids;
+	b->psk_ids = config_value_calloc(b, n, sizeof(*b->psk_ids));
+	b->psk_other = config_value_calloc(b, cfg->n_psks, sizeof(*b->psk_other));
+	if (!b->psk_ids || !b->psk_other)
+		return;
+	for (size_t i = 0; i < cfg->n_psks; i++) {
+		const struct config_psk *p = &cfg->psks[i];
+		bool other = !p->n_ids;
+
+		for (size_t j = 0; j < p->n_ids; j++) {
+			if (plain(&p->ids[j]))
+				b->psk_ids[b->n_psk_ids++] = &p->ids[j];
+			else
+				other = true;
+		}
+		if (other)
+			b->psk_other[b->n_psk_other++] = p;
+	}
+	qsort(b->psk_ids, b->n_psk_ids, sizeof(*b->psk_ids), id_ptr_cmp);
+}
+
+void config_secret_index_free(struct build *b)
+{
+	free(b->psk_ids);
+	free(b->psk_other);
+	b->psk_ids = NULL;
+	b->psk_other = NULL;
+	b->n_psk_ids = b->n_psk_other = 0;
+}
+
+static bool indexed(const struct build *b, const struct ident *id)
+{
+	return id && b->n_psk_ids &&
+	       bsearch(&id, b->psk_ids, b->n_psk_ids, sizeof(*b->psk_ids),
+		       id_ptr_cmp) != NULL;
+}
+
+bool config_secret_may_match(const struct build *b, const struct ident *local,
+			     const struct ident *remote)
+{
+	if (indexed(b, local) || indexed(b, remote))
+		return true;
+	for (size_t i = 0; i < b->n_psk_other; i++) {
+		const struct config_psk *p = b->psk_other[i];
+
+		if (!p->n_ids)
+			return true;
+		if (best_owner(p, remote->type, remote->data, remote->len) ||
+		    (local && best_owner(p, local->type, local->data, local->len)))
+			return true;
+	}
+	return false;
 }

@@ -801,6 +801,35 @@ static void warnings(void **state)
 	config_free(NULL);
 }
 
+static void psk_warning_index(void **state)
+{
+	struct diag d;
+	struct config *cfg;
+
+	(void)state;
+	cfg = load_text("connections {\n"
+			" c1 { local { auth = psk\n id = a.example }\n"
+			"      remote { auth = psk\n id = zzz } }\n"
+			" c2 { local { auth = psk\n id = x }\n"
+			"      remote { auth = psk\n id = b.example } }\n"
+			" c3 { local { auth = psk\n id = x }\n"
+			"      remote { auth = psk\n id = y } }\n"
+			" c4 { local { auth = psk\n id = x }\n"
+			"      remote { auth = psk\n id = \"C=CH, CN=peer\" } }\n"
+			" c5 { local { auth = psk\n id = x }\n"
+			"      remote { auth = psk\n id = bob@example.org } }\n"
+			"}\n"
+			"secrets {\n"
+			" ike-a { id = a.example\n id2 = B.EXAMPLE\n secret = s }\n"
+			" ike-w { id = *@example.org\n secret = s }\n"
+			" ike-dn { id = C=CH, CN=*\n secret = s }\n"
+			"}\n", &d);
+	assert_int_equal(d.n_warnings, 1);
+	expect_diag(&d, "t.conf:10:", "connections.c3", "no secrets.ike entry "
+		    "matches", NULL);
+	config_free(cfg);
+}
+
 static void confdir_and_file_checks(void **state)
 {
 	struct config_opts o = { .confdir = "/etc/reswan", .check_files = false };
@@ -839,6 +868,7 @@ int run_model_tests(void)
 		cmocka_unit_test(traffic_selectors),
 		cmocka_unit_test(addresses),
 		cmocka_unit_test(warnings),
+		cmocka_unit_test(psk_warning_index),
 		cmocka_unit_test(confdir_and_file_checks),
 	};
 
