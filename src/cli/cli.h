@@ -16,5 +16,6 @@ struct cli_command {
 
 int cmd_version_main(int argc, char **argv);
 int cmd_bench_main(int argc, char **argv);
+int cmd_config_main(int argc, char **argv);
 
 #endif

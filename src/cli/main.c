@@ -9,6 +9,7 @@
 static const struct cli_command commands[] = {
 	{ "version", "print the version", cmd_version_main },
 	{ "bench", "measure crypto costs (reswan bench crypto)", cmd_bench_main },
+	{ "config", "check or show a reswand configuration", cmd_config_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
