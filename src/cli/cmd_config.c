@@ -95,7 +95,7 @@ static void show(const struct config *cfg)
 		for (size_t j = 0; j < c->n_pools; j++)
 			printf("    pool %s\n", c->pools[j]->name);
 		for (size_t j = 0; j < c->n_vips; j++)
-			printf("    vip %s\n", addr_fmt(&c->vips[j], buf, sizeof(buf)));
+			printf("    vip %s\n", addr_fmt(&c->vips[j], false, buf, sizeof(buf)));
 		print_auth("local", &c->local);
 		print_auth("remote", &c->remote);
 		for (size_t j = 0; j < c->n_children; j++) {

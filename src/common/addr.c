@@ -332,3 +332,20 @@ const char *addr_range_fmt(const struct addr_range *r, char *buf, size_t len)
 		snprintf(buf, len, "%s-%s", lo, hi);
 	return buf;
 }
+
+bool addr_looks_like_hostname(const char *s)
+{
+	bool alpha = false;
+
+	if (!*s || strlen(s) > 253)
+		return false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalpha(c))
+			alpha = true;
+		else if (!isdigit(c) && c != '.' && c != '-')
+			return false;
+	}
+	return alpha;
+}

@@ -69,6 +69,9 @@ uint64_t addr_range_size(const struct addr_range *r);
 int addr_range_nth(const struct addr_range *r, uint64_t n, struct addr *out);
 /* The first address of the range (port 0). */
 void addr_range_first(const struct addr_range *r, struct addr *out);
+/* True if s looks like a DNS name rather than a malformed address (so a
+ * caller can say "hostnames are not supported" instead of "malformed"). */
+bool addr_looks_like_hostname(const char *s);
 /* "10.0.0.0/8", "10.0.0.1", "10.0.0.1-10.0.0.9" or "%any". */
 const char *addr_range_fmt(const struct addr_range *r, char *buf, size_t len);
 

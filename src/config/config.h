@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/addr.h"
+#include "common/addr.h"
 #include "config/diag.h"
 #include "config/ident.h"
 #include "config/proposal.h"

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 #include "common/err.h"
-#include "config/addr.h"
+#include "common/addr.h"
 #include "config/codec.h"
 #include "config/ident.h"
 #include "wire/ikev2.h"
@@ -75,11 +75,11 @@ static int set_addr(struct ident *id, int family, const char *s, char *err,
 
 	if (addr_parse(s, &a) < 0 || a.family != family) {
 		snprintf(err, errlen, "'%s' is not an IPv%d address", s,
-			 family == AF_INET ? 4 : 6);
+			 family == ADDR_IPV4 ? 4 : 6);
 		return ERR_SYNTAX;
 	}
-	return set_bytes(id, family == AF_INET ? IKEV2_ID_IPV4_ADDR :
-			 IKEV2_ID_IPV6_ADDR, a.bytes, addr_len(family), err,
+	return set_bytes(id, family == ADDR_IPV4 ? IKEV2_ID_IPV4_ADDR :
+			 IKEV2_ID_IPV6_ADDR, a.ip, addr_len(&a), err,
 			 errlen);
 }
 
@@ -145,9 +145,9 @@ static int parse_typed(const struct prefix *pf, const char *v,
 		return set_hex(id, pf->type, v + 1, err, errlen);
 	switch (pf->type) {
 	case IKEV2_ID_IPV4_ADDR:
-		return set_addr(id, AF_INET, v, err, errlen);
+		return set_addr(id, ADDR_IPV4, v, err, errlen);
 	case IKEV2_ID_IPV6_ADDR:
-		return set_addr(id, AF_INET6, v, err, errlen);
+		return set_addr(id, ADDR_IPV6, v, err, errlen);
 	case IKEV2_ID_DER_ASN1_DN:
 		return set_dn(id, v, err, errlen);
 	case IKEV2_ID_KEY_ID:
@@ -177,7 +177,7 @@ static bool is_any(const char *s)
 static int parse_plain(const char *s, struct ident *id, char *err,
 		       size_t errlen)
 {
-	int family = strchr(s, ':') ? AF_INET6 : AF_INET;
+	int family = strchr(s, ':') ? ADDR_IPV6 : ADDR_IPV4;
 	char first[INET6_ADDRSTRLEN + 1];
 	size_t n = strcspn(s, "/-");
 	struct addr a;
@@ -192,12 +192,12 @@ static int parse_plain(const char *s, struct ident *id, char *err,
 					 s);
 				return ERR_UNSUPPORTED;
 			}
-			return set_bytes(id, family == AF_INET ?
+			return set_bytes(id, family == ADDR_IPV4 ?
 					 IKEV2_ID_IPV4_ADDR : IKEV2_ID_IPV6_ADDR,
-					 a.bytes, addr_len(family), err, errlen);
+					 a.ip, addr_len(&a), err, errlen);
 		}
 	}
-	if (family == AF_INET6) {
+	if (family == ADDR_IPV6) {
 		snprintf(err, errlen, "'%s' is neither an IPv6 address nor a "
 			 "known 'type:' identity (write keyid:%s for a key "
 			 "identifier)", s, s);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "common/addr.h"
@@ -138,6 +139,47 @@ static void addresses(void **state)
 	assert_true(addr_is_any(&b));
 }
 
+static void address_ranges(void **state)
+{
+	struct addr_range a, b;
+	struct addr x;
+
+	(void)state;
+	assert_int_equal(addr_range_parse("10.0.0.0/24", &a), 0);
+	assert_int_equal(addr_range_prefix(&a), 24);
+	assert_int_equal(addr_range_size(&a), 256);
+	assert_int_equal(addr_parse("10.0.0.77", &x), 0);
+	assert_true(addr_range_contains(&a, &x));
+	assert_int_equal(addr_parse("10.0.1.0", &x), 0);
+	assert_false(addr_range_contains(&a, &x));
+	assert_int_equal(addr_range_parse("10.0.0.200-10.0.1.5", &b), 0);
+	assert_true(addr_range_overlaps(&a, &b));
+	assert_int_equal(addr_range_prefix(&b), -1);
+	assert_int_equal(addr_range_parse("10.0.1.0/24", &b), 0);
+	assert_false(addr_range_overlaps(&a, &b));
+	assert_int_equal(addr_range_parse("::/0", &b), 0);
+	assert_false(addr_range_overlaps(&a, &b));
+	assert_int_equal(addr_range_size(&b), UINT64_MAX);
+	assert_int_equal(addr_range_parse("%any", &b), 0);
+	assert_true(addr_range_overlaps(&a, &b));
+	assert_true(addr_range_contains(&b, &x));
+	assert_int_equal(addr_parse("::1", &x), 0);
+	assert_false(addr_range_contains(&a, &x));
+	/* malformed inputs leave the output alone */
+	memset(&b, 0x33, sizeof(b));
+	a = b;
+	assert_int_equal(addr_range_parse("10.0.0.0/", &b), ERR_INVAL);
+	assert_int_equal(addr_range_parse("10.0.0.0/+8", &b), ERR_INVAL);
+	assert_int_equal(addr_range_parse("10.0.0.0/0008", &b), ERR_INVAL);
+	assert_int_equal(addr_range_parse("010.0.0.1", &b), ERR_INVAL);
+	assert_int_equal(addr_range_parse("10.0.0.1-", &b), ERR_INVAL);
+	assert_int_equal(addr_range_parse("", &b), ERR_INVAL);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_true(addr_looks_like_hostname("vpn-1.example.org"));
+	assert_false(addr_looks_like_hostname("10.0.0.1x/"));
+	assert_false(addr_looks_like_hostname("1.2.3"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +187,7 @@ int main(void)
 		cmocka_unit_test(siphash_reference_vector),
 		cmocka_unit_test(timers_fire_in_deadline_order),
 		cmocka_unit_test(addresses),
+		cmocka_unit_test(address_ranges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
