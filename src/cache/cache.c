@@ -64,6 +64,22 @@ static cache_ref make_ref(const struct cache_rec *r, uint32_t slot)
 	return (uint64_t)rec_gen(r) << 32 | slot;
 }
 
+/* n fresh random octets (n <= sizeof(rbuf)); caller holds c->mu. */
+static int draw(struct cache *c, uint8_t *out, size_t n)
+{
+	if (c->rpos + n > sizeof(c->rbuf)) {
+		int ret = rand_bytes(c->rand, c->rbuf, sizeof(c->rbuf));
+
+		if (ret)
+			return ret;
+		c->rpos = 0;
+	}
+	memcpy(out, c->rbuf + c->rpos, n);
+	wipe(c->rbuf + c->rpos, n);
+	c->rpos += (uint32_t)n;
+	return 0;
+}
+
 /* ---- construction ---- */
 
 struct cache *cache_new(const struct cache_opts *o)
@@ -86,6 +102,7 @@ struct cache *cache_new(const struct cache_opts *o)
 	c->store = o->store;
 	c->seal = o->seal;
 	c->max_records = max;
+	c->rpos = sizeof(c->rbuf);	/* empty: first draw refills */
 	cache_slab_init(&c->recs, sizeof(struct cache_rec), REC_SHIFT, max);
 	if (o->seal)
 		memcpy(c->mask_key, cache_seal_mask_key(o->seal), sizeof(c->mask_key));
@@ -414,7 +431,7 @@ int cache_insert(struct cache *c, uint16_t conn, const struct cache_entry *in,
 		ret = ERR_LIMIT;
 		goto out;
 	}
-	ret = rand_bytes(c->rand, check, sizeof(check));
+	ret = draw(c, check, sizeof(check));
 	if (ret)
 		goto out;
 	memset(&tmp, 0, sizeof(tmp));
@@ -541,7 +558,7 @@ int cache_consume(struct cache *c, const uint8_t handle[CACHE_HANDLE_LEN],
 		ret = ERR_NOTFOUND;
 		goto out;
 	}
-	ret = rand_bytes(c->rand, check, sizeof(check));
+	ret = draw(c, check, sizeof(check));
 	if (ret)
 		goto out;
 	/* The old handle dies here: its check octets are gone. */

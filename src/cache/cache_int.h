@@ -65,6 +65,7 @@ struct cache_intern {
 	uint32_t max_len;
 	uint32_t count;			/* distinct strings */
 	uint32_t *index;		/* open addressing, linear probing; 0 = empty */
+	uint8_t *tags;			/* 8 hash bits per index slot: skip most compares */
 	uint32_t mask;			/* index size - 1 */
 	struct cache_slab cls[CACHE_INTERN_CLASSES];
 };
@@ -201,6 +202,12 @@ struct cache {
 	uint8_t mask_key[16];
 	uint32_t max_records;
 	uint64_t capacity_sum;
+
+	/* Check octets are drawn from here: OpenSSL's RAND_bytes costs ~1.6 µs
+	 * per call, a refill of the whole buffer about as much.  Used octets
+	 * are wiped; the cache must not be used across fork(). */
+	uint8_t rbuf[1020];
+	uint32_t rpos;
 
 	struct cache_slab recs;
 	uint32_t live;

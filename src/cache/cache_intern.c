@@ -11,8 +11,10 @@
  *
  * Index: open addressing with linear probing over the references, keyed
  * SipHash with a random key (strings come from peers: identities), load
- * at most 4/5, backward-shift deletion so no tombstones accumulate.  Only
- * inserts and revocation search it; record lookups never do.
+ * at most 4/5, backward-shift deletion so no tombstones accumulate.  A
+ * parallel array of 8 hash bits per slot lets a probe skip almost every
+ * non-matching string without touching it (each would be a cache miss).
+ * Only inserts and revocation search it; record lookups never do.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,8 @@ int cache_intern_init(struct cache_intern *p, struct rand_src *rnd, uint32_t max
 		cache_slab_init(&p->cls[k], elem, shift, max_count);
 	}
 	p->index = calloc(MIN_INDEX, sizeof(*p->index));
-	if (!p->index)
+	p->tags = calloc(MIN_INDEX, sizeof(*p->tags));
+	if (!p->index || !p->tags)
 		return ERR_NOMEM;
 	p->mask = MIN_INDEX - 1;
 	return 0;
@@ -72,7 +75,9 @@ void cache_intern_destroy(struct cache_intern *p)
 		if (p->cls[k].nchunks)
 			cache_slab_destroy(&p->cls[k]);
 	free(p->index);
+	free(p->tags);
 	p->index = NULL;
+	p->tags = NULL;
 	p->count = 0;
 }
 
@@ -89,6 +94,11 @@ static uint64_t hash(const struct cache_intern *p, const void *data, size_t len)
 	return hmap_siphash(p->key, data, len);
 }
 
+static uint8_t tag_of(uint64_t h)
+{
+	return (uint8_t)(h >> 56);
+}
+
 static uint64_t hash_ref(const struct cache_intern *p, uint32_t ref)
 {
 	size_t len;
@@ -102,6 +112,7 @@ static uint32_t probe(const struct cache_intern *p, const void *data, size_t len
 		      uint64_t h, bool *found)
 {
 	uint32_t i = (uint32_t)h & p->mask;
+	uint8_t tag = tag_of(h);
 
 	for (;; i = (i + 1) & p->mask) {
 		uint32_t ref = p->index[i];
@@ -112,6 +123,8 @@ static uint32_t probe(const struct cache_intern *p, const void *data, size_t len
 			*found = false;
 			return i;
 		}
+		if (p->tags[i] != tag)
+			continue;
 		d = cache_intern_data(p, ref, &elen);
 		if (elen == len && memcmp(d, data, len) == 0) {
 			*found = true;
@@ -123,21 +136,31 @@ static uint32_t probe(const struct cache_intern *p, const void *data, size_t len
 static int grow(struct cache_intern *p)
 {
 	uint32_t n = (p->mask + 1) * 2, *ni;
+	uint8_t *nt;
 
 	ni = calloc(n, sizeof(*ni));
-	if (!ni)
+	nt = calloc(n, sizeof(*nt));
+	if (!ni || !nt) {
+		free(ni);
+		free(nt);
 		return ERR_NOMEM;
+	}
 	for (uint32_t i = 0; i <= p->mask; i++) {
 		uint32_t ref = p->index[i], j;
+		uint64_t h;
 
 		if (!ref)
 			continue;
-		for (j = (uint32_t)hash_ref(p, ref) & (n - 1); ni[j]; j = (j + 1) & (n - 1))
+		h = hash_ref(p, ref);
+		for (j = (uint32_t)h & (n - 1); ni[j]; j = (j + 1) & (n - 1))
 			;
 		ni[j] = ref;
+		nt[j] = tag_of(h);
 	}
 	free(p->index);
+	free(p->tags);
 	p->index = ni;
+	p->tags = nt;
 	p->mask = n - 1;
 	return 0;
 }
@@ -196,6 +219,7 @@ int cache_intern_get(struct cache_intern *p, const void *data, size_t len, uint3
 	memcpy(e + 1, data, len);
 	*ref = k << REF_IDX_BITS | idx;
 	p->index[i] = *ref;
+	p->tags[i] = tag_of(h);
 	p->count++;
 	return 0;
 }
@@ -216,6 +240,7 @@ static void index_delete(struct cache_intern *p, uint32_t i)
 		/* Move j back to i unless its home lies cyclically in (i, j]. */
 		if (((j - home) & p->mask) >= ((j - i) & p->mask)) {
 			p->index[i] = p->index[j];
+			p->tags[i] = p->tags[j];
 			p->index[j] = 0;
 			i = j;
 		}
@@ -243,7 +268,7 @@ void cache_intern_put(struct cache_intern *p, uint32_t ref)
 
 size_t cache_intern_bytes(const struct cache_intern *p)
 {
-	size_t n = (size_t)(p->mask + 1) * sizeof(*p->index);
+	size_t n = (size_t)(p->mask + 1) * (sizeof(*p->index) + sizeof(*p->tags));
 
 	for (uint32_t k = 0; k < CACHE_INTERN_CLASSES; k++)
 		n += cache_slab_bytes(&p->cls[k]);
