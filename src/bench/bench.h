@@ -17,6 +17,7 @@ struct bench_opts {
 	bool json;		/* one JSON object instead of a table */
 	bool quick;		/* few iterations: smoke test, figures meaningless */
 	unsigned iterations;	/* operations per timed run; 0 = calibrate */
+	unsigned long records;	/* bench cache: records; 0 = its default */
 	FILE *out;
 };
 
@@ -49,5 +50,6 @@ const char *bench_fmt_ns(double ns, char *buf, size_t len);
 
 /* Each benchmark set; returns a process exit status. */
 int bench_crypto_main(const struct bench_opts *o);
+int bench_cache_main(const struct bench_opts *o);
 
 #endif
