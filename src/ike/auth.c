@@ -709,6 +709,8 @@ void auth_process_request(struct ike_sa *sa, struct msg_in *in)
 			}
 		}
 	}
+	/* Before leasing addresses: the SAs it replaces free theirs. */
+	sa_replace_duplicates(sa, sa->peer_initial_contact);
 	if (ike->ext.auth_request_process)
 		ike->ext.auth_request_process(ike->ext.ctx, sa, in);
 
@@ -748,7 +750,6 @@ void auth_process_request(struct ike_sa *sa, struct msg_in *in)
 		msg_out_abort(&o);
 	if (rc)
 		goto fail;
-	sa_replace_duplicates(sa, sa->peer_initial_contact);
 	sa_established(sa);
 	return;
 fail:

@@ -321,3 +321,49 @@ void tnet_inject(struct tnet *n, struct tpeer *to, const struct addr *src,
 	ike_receive(to->ike, &dst, src, data, len);
 	(void)n;
 }
+
+#define D(x, d) ((x) ? (x) : (d))
+
+const char *tconf(char *buf, size_t len, const struct tconf *c)
+{
+	const char *auth = D(c->auth, "psk");
+	const char *rauth = D(c->remote_auth, auth);
+	char lid[160] = "", rid[160] = "", cert[600] = "", secrets[512] = "";
+
+	if (c->my_id)
+		snprintf(lid, sizeof(lid), "   id = %s\n", c->my_id);
+	if (c->other_id)
+		snprintf(rid, sizeof(rid), "   id = %s\n", c->other_id);
+	if (c->cert)
+		snprintf(cert, sizeof(cert), "   certs = %s\n", pki(c->cert));
+	if (strcmp(auth, "psk") == 0 || strcmp(rauth, "psk") == 0) {
+		char i1[200] = "", i2[200] = "";
+
+		if (c->my_id)
+			snprintf(i1, sizeof(i1), "  id-1 = %s\n", c->my_id);
+		if (c->other_id)
+			snprintf(i2, sizeof(i2), "  id-2 = %s\n", c->other_id);
+		snprintf(secrets, sizeof(secrets),
+			 "secrets {\n ike-1 {\n%s%s  secret = \"%s\"\n }\n}\n",
+			 i1, i2, D(c->psk, "s3cret"));
+	}
+	snprintf(buf, len,
+		 "connections {\n"
+		 " peer {\n"
+		 "  local_addrs = %s\n"
+		 "  remote_addrs = %s\n"
+		 "  proposals = %s\n"
+		 "%s"
+		 "  local {\n   auth = %s\n%s%s  }\n"
+		 "  remote {\n   auth = %s\n%s  }\n"
+		 "  children {\n   net {\n    local_ts = %s\n    remote_ts = %s\n"
+		 "    esp_proposals = %s\n%s   }\n  }\n"
+		 " }\n"
+		 "}\n%s%s",
+		 D(c->me, "%any"), D(c->other, "%any"),
+		 D(c->ike, "aes256gcm16-prfsha256-x25519"), D(c->conn_extra, ""),
+		 auth, lid, cert, rauth, rid, D(c->lts, "dynamic"),
+		 D(c->rts, "dynamic"), D(c->esp, "aes256gcm16"),
+		 D(c->child_extra, ""), secrets, D(c->top_extra, ""));
+	return buf;
+}

@@ -71,6 +71,25 @@ struct tnet {
 	uint64_t delivered, dropped;
 };
 
+/* Knobs for tconf(); NULL fields take the defaults shown. */
+struct tconf {
+	const char *me, *other;		/* local_addrs / remote_addrs (%any) */
+	const char *my_id, *other_id;	/* ids (none) */
+	const char *auth;		/* "psk" (psk) or "pubkey" */
+	const char *remote_auth;	/* defaults to auth */
+	const char *cert;		/* local.certs (pubkey) */
+	const char *ike;		/* aes256gcm16-prfsha256-x25519 */
+	const char *esp;		/* aes256gcm16 */
+	const char *lts, *rts;		/* dynamic */
+	const char *psk;		/* "s3cret" */
+	const char *conn_extra;		/* lines added to the connection */
+	const char *child_extra;	/* lines added to the child */
+	const char *top_extra;		/* top-level sections (pools ...) */
+};
+
+/* swanctl.conf text for one connection "peer" with child "net". */
+const char *tconf(char *buf, size_t len, const struct tconf *c);
+
 /* Test defaults: 1 s first retransmit, base 2, 3 tries. */
 void tnet_params(struct ike_params *p);
 
