@@ -156,8 +156,9 @@ void sa_use_config(struct ike_sa *sa, struct ike_cfg *cfg,
 
 /* Allowed transitions: from -> bitmask of to. */
 static const unsigned allowed[] = {
+	/* CREATED -> ESTABLISHED: an IKE rekey's successor. */
 	[IKE_SA_CREATED] = 1u << IKE_SA_INIT_SENT | 1u << IKE_SA_HALF_OPEN |
-			   1u << IKE_SA_DEAD,
+			   1u << IKE_SA_ESTABLISHED | 1u << IKE_SA_DEAD,
 	[IKE_SA_INIT_SENT] = 1u << IKE_SA_INIT_SENT | 1u << IKE_SA_AUTH_SENT |
 			     1u << IKE_SA_DEAD,
 	[IKE_SA_AUTH_SENT] = 1u << IKE_SA_ESTABLISHED | 1u << IKE_SA_DEAD,
