@@ -555,6 +555,9 @@ void auth_process_response(struct ike_sa *sa, struct msg_in *in)
 			return;
 		}
 	}
+	/* Further children of the connection follow with CREATE_CHILD_SA. */
+	for (size_t i = 1; i < c->n_children; i++)
+		sa_queue(sa, TASK_CHILD_CREATE, i);
 	ike_initiate_done(sa, 0, "established");
 	return;
 fail:

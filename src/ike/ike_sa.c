@@ -396,6 +396,10 @@ void sa_kick(struct ike_sa *sa)
 		case TASK_DPD:
 			rc = dpd_start(sa);
 			break;
+		case TASK_CHILD_CREATE:
+			if (sa->conn && p.arg < sa->conn->n_children)
+				rc = ccsa_child_start(sa, &sa->conn->children[p.arg]);
+			break;
 		default:
 			break;
 		}
