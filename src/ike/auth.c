@@ -333,7 +333,7 @@ static int verify_auth(struct ike_sa *sa, const struct config_conn *c,
 	return rc;
 }
 
-static int put_id(struct wire_builder *b, uint8_t type, const struct ident *id)
+int auth_put_id(struct wire_builder *b, uint8_t type, const struct ident *id)
 {
 	struct wire_id wid = { .type = id->type, .data = { id->data, id->len } };
 
@@ -341,7 +341,7 @@ static int put_id(struct wire_builder *b, uint8_t type, const struct ident *id)
 }
 
 /* Configuration payload: request (client) or reply from a pool (server). */
-static int put_cp_request(struct ike_sa *sa, struct wire_builder *b)
+int auth_cp_request(struct ike_sa *sa, struct wire_builder *b)
 {
 	struct wire_cp_attr attrs[4];
 	struct wire_cp cp = { .type = IKEV2_CFG_REQUEST, .attrs = attrs };
@@ -365,8 +365,8 @@ static int put_cp_request(struct ike_sa *sa, struct wire_builder *b)
 }
 
 /* Returns 1 if a lease was requested but none could be given. */
-static int put_cp_reply(struct ike_sa *sa, const struct msg_in *in,
-			struct wire_builder *b)
+int auth_cp_reply(struct ike_sa *sa, const struct msg_in *in,
+		  struct wire_builder *b)
 {
 	const struct wire_payload *p = wire_msg_first(in->m, IKEV2_PL_CP);
 	struct wire_cp_attr attrs[2 + 8];
@@ -411,7 +411,7 @@ static int put_cp_reply(struct ike_sa *sa, const struct msg_in *in,
 	return wire_put_cp(b, &cp) == 0 ? 0 : 1;
 }
 
-static void take_cp_reply(struct ike_sa *sa, const struct msg_in *in)
+void auth_cp_take(struct ike_sa *sa, const struct msg_in *in)
 {
 	const struct wire_payload *p = wire_msg_first(in->m, IKEV2_PL_CP);
 
@@ -460,19 +460,19 @@ int auth_start(struct ike_sa *sa)
 	if ((rc = msg_out_begin(&o, sa, IKEV2_EXCH_IKE_AUTH, false, sa->my_msgid,
 				true)) != 0)
 		return rc;
-	rc = put_id(&o.b, IKEV2_PL_IDI, &sa->local_id);
+	rc = auth_put_id(&o.b, IKEV2_PL_IDI, &sa->local_id);
 	if (rc == 0)
 		rc = sa_init_put_certreq(sa, &o.b);
 	if (rc == 0 && c->remote.id_set && !c->remote.id.wildcard &&
 	    c->remote.id.type != IDENT_ANY)
-		rc = put_id(&o.b, IKEV2_PL_IDR, &c->remote.id);
+		rc = auth_put_id(&o.b, IKEV2_PL_IDR, &c->remote.id);
 	if (rc == 0)
 		rc = put_auth(sa, c, &o.b, &body,
 			      c->remote.id_set ? &c->remote.id : NULL);
 	if (rc == 0 && first_contact)
 		rc = wire_put_notify_data(&o.b, IKEV2_N_INITIAL_CONTACT, NULL, 0);
 	if (rc == 0 && c->n_vips)
-		rc = put_cp_request(sa, &o.b);
+		rc = auth_cp_request(sa, &o.b);
 	if (rc == 0 && child) {
 		if ((rc = child_alloc_spi(sa, &sa->auth_child_spi)) == 0)
 			rc = child_create_put_request(sa, &o.b, child,
@@ -536,9 +536,7 @@ void auth_process_response(struct ike_sa *sa, struct msg_in *in)
 	if (ident_from_wire(pid->u.id.type, pid->u.id.data.p, pid->u.id.data.len,
 			    &sa->peer_id) == 0)
 		sa->peer_id_set = true;
-	take_cp_reply(sa, in);
-	if (ike->ext.auth_response_process)
-		ike->ext.auth_response_process(ike->ext.ctx, sa, in);
+	auth_cp_take(sa, in);
 	sa_established(sa);
 	if (sa->auth_child) {
 		struct child_sa *ch = child_create_process_response(
@@ -546,6 +544,8 @@ void auth_process_response(struct ike_sa *sa, struct msg_in *in)
 			sa->ni, sa->ni_len, sa->nr, sa->nr_len);
 
 		sa->auth_child = NULL;
+		if (ike->ext.auth_response_process)
+			ike->ext.auth_response_process(ike->ext.ctx, sa, in);
 		if (!ch) {
 			err = wire_msg_error_notify(in->m);
 			snprintf(msg, sizeof(msg),
@@ -554,6 +554,8 @@ void auth_process_response(struct ike_sa *sa, struct msg_in *in)
 			ike_initiate_done(sa, ERR_STATE, msg);
 			return;
 		}
+	} else if (ike->ext.auth_response_process) {
+		ike->ext.auth_response_process(ike->ext.ctx, sa, in);
 	}
 	/* Further children of the connection follow with CREATE_CHILD_SA. */
 	for (size_t i = 1; i < c->n_children; i++)
@@ -725,7 +727,7 @@ void auth_process_request(struct ike_sa *sa, struct msg_in *in)
 	if ((rc = msg_out_begin(&o, sa, IKEV2_EXCH_IKE_AUTH, true, in->m->hdr.msg_id,
 				true)) != 0)
 		goto fail;
-	rc = put_id(&o.b, IKEV2_PL_IDR, &sa->local_id);
+	rc = auth_put_id(&o.b, IKEV2_PL_IDR, &sa->local_id);
 	if (rc == 0)
 		rc = put_auth(sa, c, &o.b, &body, &sa->peer_id);
 	if (rc) {
@@ -734,7 +736,7 @@ void auth_process_request(struct ike_sa *sa, struct msg_in *in)
 		return;
 	}
 	if (wire_msg_first(in->m, IKEV2_PL_CP))
-		cp_failed = put_cp_reply(sa, in, &o.b) != 0;
+		cp_failed = auth_cp_reply(sa, in, &o.b) != 0;
 	if (wire_msg_first(in->m, IKEV2_PL_SA)) {
 		if (cp_failed) {
 			sa_log(sa, LOG_LVL_INFO, "no virtual IP left in the pools");

@@ -458,6 +458,14 @@ void sa_init_process_response(struct ike_sa *sa, struct msg_in *in);
 
 /* ---- auth.c ---- */
 int auth_start(struct ike_sa *sa);
+int auth_put_id(struct wire_builder *b, uint8_t type, const struct ident *id);
+/* CP request for the connection's vips; CP reply leasing from its pools
+ * (returns 1 if an address was asked for and none could be leased);
+ * taking the address from a CP reply. */
+int auth_cp_request(struct ike_sa *sa, struct wire_builder *b);
+int auth_cp_reply(struct ike_sa *sa, const struct msg_in *in,
+		  struct wire_builder *b);
+void auth_cp_take(struct ike_sa *sa, const struct msg_in *in);
 void auth_process_request(struct ike_sa *sa, struct msg_in *in);
 void auth_process_response(struct ike_sa *sa, struct msg_in *in);
 
@@ -532,6 +540,11 @@ int pool_lease(struct ike *ike, const struct config_conn *conn,
 	       const struct ident *id, uint8_t family, struct addr *out);
 void pool_release(struct ike *ike, const struct ident *id,
 		  const struct addr *a);
+/* Reserve a (as an offline lease of id) if it is free and in one of
+ * conn's pools, so id's next pool_lease() gets it back (resumption after
+ * a restart).  ERR_EXISTS if someone else holds it. */
+int pool_claim(struct ike *ike, const struct config_conn *conn,
+	       const struct ident *id, const struct addr *a);
 void pool_free_all(struct ike *ike);
 
 /* ---- child_rekey.c, ike_rekey.c, delete.c, dpd.c, info.c ---- */
