@@ -103,6 +103,14 @@ static void local_identity(struct ike_sa *sa, const struct config_conn *c,
 }
 
 static const struct x509_cert *local_cert(struct ike_sa *sa,
+					  const struct config_conn *c);
+
+void auth_local_identity(struct ike_sa *sa, const struct config_conn *c)
+{
+	local_identity(sa, c, local_cert(sa, c));
+}
+
+static const struct x509_cert *local_cert(struct ike_sa *sa,
 					  const struct config_conn *c)
 {
 	if (c->local.method != CONFIG_AUTH_PUBKEY || !c->local.n_certs)
@@ -569,28 +577,6 @@ fail:
 
 /* ---- responder ---- */
 
-static bool suite_allowed(const struct proposal_list *l, const struct ike_suite *s)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		const struct proposal *p = &l->p[i];
-		bool e = false, g = false, f = false, d = false;
-
-		for (uint8_t k = 0; k < p->n_encr; k++)
-			e |= p->encr[k].id == s->encr && p->encr[k].keylen == s->encr_keylen;
-		if (p->aead)
-			g = s->integ == IKEV2_INTEG_NONE;
-		for (uint8_t k = 0; k < p->n_integ && !p->aead; k++)
-			g |= p->integ[k] == s->integ;
-		for (uint8_t k = 0; k < p->n_prf; k++)
-			f |= p->prf[k] == s->prf;
-		for (uint8_t k = 0; k < p->n_dh; k++)
-			d |= p->dh[k] == s->dh;
-		if (e && g && f && d)
-			return true;
-	}
-	return false;
-}
-
 /* The connection for this peer: best identity match among those whose
  * addresses and IKE suite fit.  NULL if none. */
 static const struct config_conn *choose_peer_conn(struct ike_sa *sa,
@@ -612,7 +598,7 @@ static const struct config_conn *choose_peer_conn(struct ike_sa *sa,
 		bool psk = auth->method == IKEV2_AUTH_PSK;
 
 		if (!sa_init_conn_matches(c, &local, &remote) ||
-		    !suite_allowed(&c->ike, &sa->suite))
+		    !negotiate_suite_allowed(&c->ike, &sa->suite))
 			continue;
 		if (psk != (c->remote.method == CONFIG_AUTH_PSK))
 			continue;
