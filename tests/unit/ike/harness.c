@@ -204,7 +204,7 @@ struct tpeer *tpeer_new(struct tnet *n, const char *name, const char *ip,
 static struct tpeer *route(struct tnet *n, const struct addr *dst)
 {
 	for (int i = 0; i < n->npeers; i++)
-		if (addr_eq(&n->peers[i]->addr, dst, false))
+		if (n->peers[i]->ike && addr_eq(&n->peers[i]->addr, dst, false))
 			return n->peers[i];
 	return NULL;
 }
@@ -239,8 +239,11 @@ void tnet_advance(struct tnet *n, uint64_t us)
 		uint64_t next = UINT64_MAX, now = clock_mono(&n->clock.clock);
 
 		for (int i = 0; i < n->npeers; i++) {
-			uint64_t d = ike_next_deadline(n->peers[i]->ike);
+			uint64_t d;
 
+			if (!n->peers[i]->ike)
+				continue;	/* a peer the test took down */
+			d = ike_next_deadline(n->peers[i]->ike);
 			if (d < next)
 				next = d;
 		}
@@ -249,7 +252,8 @@ void tnet_advance(struct tnet *n, uint64_t us)
 		if (next > now)
 			clock_fake_advance(&n->clock, next - now);
 		for (int i = 0; i < n->npeers; i++)
-			ike_tick(n->peers[i]->ike);
+			if (n->peers[i]->ike)
+				ike_tick(n->peers[i]->ike);
 		tnet_flush(n);
 	}
 	if (clock_mono(&n->clock.clock) < end)
