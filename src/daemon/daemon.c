@@ -471,7 +471,8 @@ struct daemon *daemon_new(const struct opts *opts)
 nomem:
 	fprintf(stderr, "reswand: out of memory\n");
 fail:
-	event_config_free(ecfg);
+	if (ecfg)
+		event_config_free(ecfg);
 	names_free(start, n_start);
 	config_free(cfg);
 	creds_free(creds);
