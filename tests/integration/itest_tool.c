@@ -81,7 +81,21 @@ static void rnd(void *p, size_t n)
  * 32 random bytes (any 32 bytes are a valid X25519 public value), a random
  * nonce, and the cookie first if one is given.  Returns the length.
  */
-static size_t build_init(uint8_t *out, size_t cap, uint64_t spi,
+struct init_vals {
+	uint64_t spi;
+	uint8_t pub[32], nonce[32];
+};
+
+static void init_vals_new(struct init_vals *v)
+{
+	rnd(&v->spi, sizeof(v->spi));
+	rnd(v->pub, sizeof(v->pub));
+	rnd(v->nonce, sizeof(v->nonce));
+}
+
+/* The cookie is bound to SPIi and Ni (RFC 7296 2.6): a retry with the
+ * cookie repeats the values of the first request. */
+static size_t build_init(uint8_t *out, size_t cap, const struct init_vals *v,
 			 const uint8_t *cookie, size_t cookie_len)
 {
 	static const struct wire_attr keylen = {
@@ -98,17 +112,14 @@ static size_t build_init(uint8_t *out, size_t cap, uint64_t spi,
 		.transforms = tr,
 	};
 	const struct wire_sa sa = { .nproposals = 1, .proposals = &prop };
-	uint8_t pub[32], nonce[32];
 	struct wire_ke ke = { .group = IKEV2_DH_CURVE25519,
-			      .data = { pub, sizeof(pub) } };
-	struct wire_span n = { nonce, sizeof(nonce) };
+			      .data = { v->pub, sizeof(v->pub) } };
+	struct wire_span n = { v->nonce, sizeof(v->nonce) };
 	struct buf_writer w;
 	struct wire_builder b;
 	struct wire_hdr h;
 
-	rnd(pub, sizeof(pub));
-	rnd(nonce, sizeof(nonce));
-	wire_hdr_init_request(&h, spi, 0, IKEV2_EXCH_IKE_SA_INIT, 0, true);
+	wire_hdr_init_request(&h, v->spi, 0, IKEV2_EXCH_IKE_SA_INIT, 0, true);
 	buf_writer_init_fixed(&w, out, cap);
 	wire_build_init(&b, &w, &h);
 	if (cookie)
@@ -256,7 +267,7 @@ static int cmd_flood(char **argv)
 	struct sockaddr_in to = dest(argv[0], argv[1]);
 	int n = atoi(argv[2]), secs = atoi(argv[3]);
 	static struct pollfd pfd[MAX_FLOOD];
-	static uint64_t spi[MAX_FLOOD];
+	static struct init_vals vals[MAX_FLOOD];
 	static bool cookied[MAX_FLOOD];
 	static uint8_t buf[65536], msg[2048];
 	struct wire_msg *m = wire_msg_new();
@@ -273,8 +284,8 @@ static int cmd_flood(char **argv)
 
 		pfd[i].fd = udp_socket();
 		pfd[i].events = POLLIN;
-		rnd(&spi[i], sizeof(spi[i]));
-		len = build_init(msg, sizeof(msg), spi[i], NULL, 0);
+		init_vals_new(&vals[i]);
+		len = build_init(msg, sizeof(msg), &vals[i], NULL, 0);
 		send_to(pfd[i].fd, &to, msg, len);
 		sent++;
 	}
@@ -301,7 +312,7 @@ static int cmd_flood(char **argv)
 
 				cookies++;
 				cookied[i] = true;
-				len = build_init(msg, sizeof(msg), spi[i],
+				len = build_init(msg, sizeof(msg), &vals[i],
 						 c->data.p, c->data.len);
 				send_to(pfd[i].fd, &to, msg, len);
 				sent++;
@@ -333,27 +344,39 @@ static int unix_connect(const char *path)
 	return fd;
 }
 
-/* Copy fd to stdout until EOF or idle_ms without data. */
-static void drain(int fd, int idle_ms)
+/*
+ * Read fd until EOF or idle_ms without data; returns the byte count and
+ * sets *eof if the daemon closed the connection.
+ */
+static size_t drain(int fd, int idle_ms, char *buf, size_t cap, bool *eof)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char buf[65536];
+	size_t n = 0;
 	ssize_t r;
 
-	while (poll(&p, 1, idle_ms) > 0) {
-		r = read(fd, buf, sizeof(buf));
-		if (r <= 0)
-			return;
-		fwrite(buf, 1, (size_t)r, stdout);
+	*eof = false;
+	while (n < cap && poll(&p, 1, idle_ms) > 0) {
+		r = read(fd, buf + n, cap - n);
+		if (r <= 0) {
+			*eof = true;
+			break;
+		}
+		n += (size_t)r;
 	}
+	return n;
 }
 
+/*
+ * Send stdin, then print each reply as "OK|ERR <first body line>", after
+ * checking its framing strictly (the announced length must be there);
+ * "closed" if the daemon hung up.
+ */
 static int cmd_ctl(char **argv)
 {
-	static char in[1 << 20];
-	size_t n = fread(in, 1, sizeof(in), stdin);
+	static char in[1 << 20], out[1 << 22];
+	size_t n = fread(in, 1, sizeof(in), stdin), off = 0, got;
 	int fd = unix_connect(argv[0]);
-	size_t off = 0;
+	bool eof;
 
 	while (off < n) {
 		ssize_t w = send(fd, in + off, n - off, MSG_NOSIGNAL);
@@ -362,8 +385,30 @@ static int cmd_ctl(char **argv)
 			break;	/* the daemon may hang up on an overlong line */
 		off += (size_t)w;
 	}
-	drain(fd, 3000);
+	got = drain(fd, 1500, out, sizeof(out), &eof);
 	close(fd);
+	for (off = 0; off < got;) {
+		char *nl = memchr(out + off, '\n', got - off), *end, *body;
+		unsigned long len;
+		bool ok = strncmp(out + off, "OK ", 3) == 0;
+
+		if (!nl || (!ok && strncmp(out + off, "ERR ", 4) != 0)) {
+			printf("MALFORMED at %zu\n", off);
+			return 1;
+		}
+		len = strtoul(out + off + (ok ? 3 : 4), &end, 10);
+		if (end != nl || len > got - (size_t)(nl + 1 - out)) {
+			printf("MALFORMED length at %zu\n", off);
+			return 1;
+		}
+		body = nl + 1;
+		end = memchr(body, '\n', len);
+		printf("%s %.*s\n", ok ? "OK" : "ERR",
+		       (int)(end ? (size_t)(end - body) : len), body);
+		off = (size_t)(body - out) + len;
+	}
+	if (eof)
+		printf("closed\n");
 	return 0;
 }
 

@@ -139,7 +139,7 @@ it_start() {
 	"$RESWAND" -c "$conf" --socket "$IT_DIR/$name.ctl" --listen "$addr" \
 		--port "$port" --natt-port 4500 --accounting "$IT_DIR/$name.acct" \
 		--pidfile "$IT_DIR/$name.pid" --log-level debug "$@" \
-		>"$IT_DIR/$name.log" 2>&1 &
+		>>"$IT_DIR/$name.log" 2>&1 &
 	pid=$!
 	IT_PIDS="$IT_PIDS $pid"
 	eval "IT_PID_$name=$pid"
