@@ -49,6 +49,7 @@ it_jq "$G" '.stats["half-open"] <= 50'
 [ "$max" -le 50 ] || it_fail "half-open reached $max (cap 50)"
 [ "$max" -gt 10 ] || it_fail "half-open never passed the cookie threshold (max $max): the cap was not exercised"
 [ "$cookies" -gt 0 ] || it_fail "the flood never saw a COOKIE"
+[ "$wrong_src" = 0 ] || it_fail "$wrong_src answers came from another address than $IT_GW"
 # At most 50 flooders can have been answered with a full IKE_SA_INIT.
 [ "$responses" -le 50 ] || it_fail "$responses flood requests got responses (cap 50)"
 # The client's IKE SA is up on both sides.

@@ -37,32 +37,66 @@ static int die(const char *what)
 	exit(1);
 }
 
-static struct sockaddr_in dest(const char *ip, const char *port)
-{
-	struct sockaddr_in s = { .sin_family = AF_INET };
+struct dest {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
 
-	if (inet_pton(AF_INET, ip, &s.sin_addr) != 1 ||
-	    strncmp(ip, "127.", 4) != 0) {
-		fprintf(stderr, "itest_tool: %s is not a loopback IPv4 address\n", ip);
+/* A loopback destination (127/8 or ::1): the tests send nowhere else. */
+static struct dest dest(const char *ip, const char *port)
+{
+	struct dest d = { 0 };
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&d.ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&d.ss;
+	uint16_t p = htons((uint16_t)atoi(port));
+
+	if (inet_pton(AF_INET, ip, &s4->sin_addr) == 1 &&
+	    strncmp(ip, "127.", 4) == 0) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = p;
+		d.len = sizeof(*s4);
+	} else if (inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1 &&
+		   IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr)) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = p;
+		d.len = sizeof(*s6);
+	} else {
+		fprintf(stderr, "itest_tool: %s is not a loopback address\n", ip);
 		exit(2);
 	}
-	s.sin_port = htons((uint16_t)atoi(port));
-	return s;
+	return d;
 }
 
-static int udp_socket(void)
+static bool same_dest(const struct dest *d, const struct sockaddr_storage *from)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (from->ss_family != d->ss.ss_family)
+		return false;
+	if (from->ss_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)from;
+		const struct sockaddr_in *b = (const struct sockaddr_in *)&d->ss;
+
+		return a->sin_addr.s_addr == b->sin_addr.s_addr &&
+		       a->sin_port == b->sin_port;
+	}
+	const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)from;
+	const struct sockaddr_in6 *b = (const struct sockaddr_in6 *)&d->ss;
+
+	return memcmp(&a->sin6_addr, &b->sin6_addr, 16) == 0 &&
+	       a->sin6_port == b->sin6_port;
+}
+
+static int udp_socket(int family)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		die("socket");
 	return fd;
 }
 
-static void send_to(int fd, const struct sockaddr_in *to, const void *p,
-		    size_t len)
+static void send_to(int fd, const struct dest *to, const void *p, size_t len)
 {
-	if (sendto(fd, p, len, 0, (const struct sockaddr *)to, sizeof(*to)) < 0)
+	if (sendto(fd, p, len, 0, (const struct sockaddr *)&to->ss, to->len) < 0)
 		die("sendto");
 	/* Pace a little: the point is malformed input, not loss. */
 	usleep(200);
@@ -151,12 +185,12 @@ static void put_hdr(uint8_t *p, uint8_t version, uint8_t exchange,
 
 static int cmd_junk(char **argv)
 {
-	struct sockaddr_in ike = dest(argv[0], argv[1]);
-	struct sockaddr_in natt = dest(argv[0], argv[2]);
+	struct dest ike = dest(argv[0], argv[1]);
+	struct dest natt = dest(argv[0], argv[2]);
 	static uint8_t buf[60000];
 	unsigned ike_invalid = 0, natt_invalid = 0, natt_esp = 0;
 	unsigned natt_keepalive = 0, natt_ike_invalid = 0, other = 0;
-	int fd = udp_socket();
+	int fd = udp_socket(ike.ss.ss_family);
 
 	/* Random bytes of many lengths: the header check fails (a chance
 	 * match of version 2 and an exact length is 2^-36 per datagram). */
@@ -264,14 +298,14 @@ static int64_t now_ms(void)
  */
 static int cmd_flood(char **argv)
 {
-	struct sockaddr_in to = dest(argv[0], argv[1]);
+	struct dest to = dest(argv[0], argv[1]);
 	int n = atoi(argv[2]), secs = atoi(argv[3]);
 	static struct pollfd pfd[MAX_FLOOD];
 	static struct init_vals vals[MAX_FLOOD];
 	static bool cookied[MAX_FLOOD];
 	static uint8_t buf[65536], msg[2048];
 	struct wire_msg *m = wire_msg_new();
-	unsigned cookies = 0, responses = 0, other = 0, sent = 0;
+	unsigned cookies = 0, responses = 0, other = 0, sent = 0, wrong_src = 0;
 	int64_t end;
 
 	if (n < 1 || n > MAX_FLOOD || secs < 1 || secs > 60 || !m) {
@@ -282,7 +316,7 @@ static int cmd_flood(char **argv)
 	for (int i = 0; i < n; i++) {
 		size_t len;
 
-		pfd[i].fd = udp_socket();
+		pfd[i].fd = udp_socket(to.ss.ss_family);
 		pfd[i].events = POLLIN;
 		init_vals_new(&vals[i]);
 		len = build_init(msg, sizeof(msg), &vals[i], NULL, 0);
@@ -297,11 +331,18 @@ static int cmd_flood(char **argv)
 			continue;
 		for (int i = 0; i < n; i++) {
 			const struct wire_notify *c;
+			struct sockaddr_storage from;
+			socklen_t fl = sizeof(from);
 			ssize_t r;
 
 			if (!(pfd[i].revents & POLLIN))
 				continue;
-			r = recv(pfd[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
+			r = recvfrom(pfd[i].fd, buf, sizeof(buf), MSG_DONTWAIT,
+				     (struct sockaddr *)&from, &fl);
+			/* The answer must come from the address we sent to
+			 * (a wildcard socket sets it with a PKTINFO). */
+			if (r > 0 && !same_dest(&to, &from))
+				wrong_src++;
 			if (r <= 0 || wire_msg_parse(m, buf, (size_t)r, NULL) != 0) {
 				other++;
 				continue;
@@ -326,8 +367,8 @@ static int cmd_flood(char **argv)
 	for (int i = 0; i < n; i++)
 		close(pfd[i].fd);
 	wire_msg_free(m);
-	printf("sent=%u\ncookies=%u\nresponses=%u\nother=%u\n", sent, cookies,
-	       responses, other);
+	printf("sent=%u\ncookies=%u\nresponses=%u\nother=%u\nwrong_src=%u\n",
+	       sent, cookies, responses, other, wrong_src);
 	return 0;
 }
 

@@ -132,11 +132,18 @@ EOF
 
 # it_start NAME CONF ADDR PORT [reswand options...]: start a daemon whose
 # control socket is $IT_DIR/NAME.ctl, log $IT_DIR/NAME.log, accounting
-# $IT_DIR/NAME.acct; wait until it answers.
+# $IT_DIR/NAME.acct; wait until it answers.  ADDR "*" listens on the
+# wildcard addresses (IPv4 and IPv6): only for tests that run alone, since
+# it takes port 4500 on every address.
 it_start() {
 	name=$1 conf=$2 addr=$3 port=$4
 	shift 4
-	"$RESWAND" -c "$conf" --socket "$IT_DIR/$name.ctl" --listen "$addr" \
+	if [ "$addr" = "*" ]; then
+		set -- "$@"
+	else
+		set -- --listen "$addr" "$@"
+	fi
+	"$RESWAND" -c "$conf" --socket "$IT_DIR/$name.ctl" \
 		--port "$port" --natt-port 4500 --accounting "$IT_DIR/$name.acct" \
 		--pidfile "$IT_DIR/$name.pid" --log-level debug "$@" \
 		>>"$IT_DIR/$name.log" 2>&1 &
