@@ -37,5 +37,16 @@ vip2=$(it_jqv "$C" '.["ike-sas"][0]["local-vips"]')
 echo "$vip2" | grep -Eq '^10\.3\.0\.[0-9]{1,3}$' || it_fail "second virtual IP '$vip2'"
 
 it_stop cl
+
+# start_action = start: the client brings the connection up by itself.
+it_conf_client "$IT_DIR/auto.conf" "vips = 0.0.0.0"
+sed -i 's/^\t\t\t\tesp_proposals = .*/&\n\t\t\t\tstart_action = start/' "$IT_DIR/auto.conf"
+grep -q "start_action = start" "$IT_DIR/auto.conf" || it_fail "could not write auto.conf"
+it_start cl "$IT_DIR/auto.conf" "$IT_CL" "$IT_CL_PORT"
+cl_up() { it_json cl "$C"; jq -e '.["ike-sas"][0].state == "ESTABLISHED"' "$C" >/dev/null; }
+it_wait_for 10 "start_action = start to establish the connection" cl_up
+grep -q "start_action: home: established" "$IT_DIR/cl.log" || it_fail "no start_action log line"
+
+it_stop cl
 it_stop gw
 it_log "ok (leased $vip, then $vip2)"
