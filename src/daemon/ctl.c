@@ -125,32 +125,27 @@ static void send_replyf(struct ctl_conn *c, bool ok, const char *fmt, ...)
 						       : sizeof(buf) - 1);
 }
 
-static void dispatch(struct ctl_conn *c, char *line)
+static void dispatch(struct ctl_conn *c, char *line, size_t len)
 {
 	struct ctl *ctl = c->ctl;
 	const struct ctl_cmd *cmd;
 	struct ctl_req *r;
-	char *argv[CTL_MAX_ARGS + 1], *p, *save = NULL;
-	int argc = 0;
+	char *argv[CTL_MAX_ARGS + 1];
+	int argc = ctl_line_split(line, len, argv, CTL_MAX_ARGS);
 
-	for (p = line; *p; p++) {
-		if ((unsigned char)*p < 0x20 && *p != '\t')
-			goto ctrl;
-		if (*p == 0x7f)
-			goto ctrl;
-	}
-	for (p = strtok_r(line, " \t", &save); p; p = strtok_r(NULL, " \t", &save)) {
-		if (argc == CTL_MAX_ARGS) {
-			ctl->st.requests++;
-			send_replyf(c, false, "too many words in the request "
-				    "(at most %d)\n", CTL_MAX_ARGS);
-			return;
-		}
-		argv[argc++] = p;
-	}
-	argv[argc] = NULL;
 	if (argc == 0)
 		return;		/* blank lines are ignored, unanswered */
+	if (argc == ERR_SYNTAX) {
+		ctl->st.requests++;
+		send_replyf(c, false, "request contains control characters\n");
+		return;
+	}
+	if (argc < 0) {
+		ctl->st.requests++;
+		send_replyf(c, false, "too many words in the request (at most "
+			    "%d)\n", CTL_MAX_ARGS);
+		return;
+	}
 	ctl->st.requests++;
 	if (!(cmd = ctl_cmd_find(argv[0]))) {
 		send_replyf(c, false, "unknown command '%.64s' (try 'help')\n",
@@ -177,10 +172,6 @@ static void dispatch(struct ctl_conn *c, char *line)
 	cmd->fn(ctl->d, r, argc, argv);
 	/* The handler may have called the engine: re-arm its timer. */
 	daemon_kick(ctl->d);
-	return;
-ctrl:
-	ctl->st.requests++;
-	send_replyf(c, false, "request contains control characters\n");
 }
 
 /*
@@ -207,11 +198,12 @@ static void process(struct ctl_conn *c)
 				break;
 			}
 		} else if ((size_t)eol.pos < CTL_MAX_LINE) {
-			evbuffer_remove(in, line, (size_t)eol.pos + 1);
-			line[eol.pos] = '\0';
-			if (eol.pos > 0 && line[eol.pos - 1] == '\r')
-				line[eol.pos - 1] = '\0';
-			dispatch(c, line);
+			size_t len = (size_t)eol.pos;
+
+			evbuffer_remove(in, line, len + 1);
+			if (len > 0 && line[len - 1] == '\r')
+				len--;
+			dispatch(c, line, len);
 			continue;
 		}
 		/* No newline within CTL_MAX_LINE bytes. */

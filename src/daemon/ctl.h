@@ -47,6 +47,15 @@ struct ctl_cmd {
 	ctl_cmd_fn fn;
 };
 
+/*
+ * Split a request line of len bytes (no newline; line[len] must be
+ * writable) in place into at most max words; argv needs max + 1 slots and
+ * ends with NULL.  Returns the
+ * number of words (0: blank), ERR_SYNTAX for control characters, or
+ * ERR_LIMIT for more than max words (ctl_line.c).
+ */
+int ctl_line_split(char *line, size_t len, char **argv, int max);
+
 /* The table (ctl_cmd.c). */
 const struct ctl_cmd *ctl_cmd_find(const char *name);
 /* One line per command, "name args  summary". */

@@ -139,8 +139,7 @@ static int read_all(int fd, char *p, size_t n, int64_t deadline)
 	return 0;
 }
 
-/* "OK <len>" / "ERR <len>": 0 and the fields, or ERR_SYNTAX. */
-static int parse_header(const char *h, bool *ok, size_t *len)
+int ctl_client_parse_header(const char *h, bool *ok, size_t *len)
 {
 	const char *num;
 	char *end;
@@ -214,7 +213,7 @@ int ctl_client_call(const char *path, const char *line, int timeout_ms,
 		}
 	}
 	hdr[n] = '\0';
-	if ((rc = parse_header(hdr, &ok, &len)) != 0)
+	if ((rc = ctl_client_parse_header(hdr, &ok, &len)) != 0)
 		goto bad;
 	rc = ERR_NOMEM;
 	if (!(body = malloc(len + 1)))

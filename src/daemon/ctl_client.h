@@ -45,6 +45,10 @@ int ctl_client_call(const char *path, const char *line, int timeout_ms,
 		    struct ctl_reply *out, char *err, size_t errlen);
 void ctl_client_reply_free(struct ctl_reply *r);
 
+/* Parse a reply header without its newline, "OK <len>" or "ERR <len>":
+ * 0 and the fields, or ERR_SYNTAX (also for len > CTL_MAX_REPLY). */
+int ctl_client_parse_header(const char *h, bool *ok, size_t *len);
+
 /* True if something accepts connections on path (a running reswand). */
 bool ctl_client_probe(const char *path);
 
