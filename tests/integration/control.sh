@@ -34,6 +34,7 @@ expect 'down nope\n' "ERR no IKE SA matches 'nope'"
 expect 'down #x\n' "ERR '#x' is not an IKE SA number (#N)"
 expect 'down #\n' "ERR '#' is not an IKE SA number (#N)"
 expect 'status\x01\n' "ERR request contains control characters"
+expect 'status\0json\n' "ERR request contains control characters"
 expect 'a b c d e f g h i j k l m n o p q\n' "ERR too many words in the request (at most 16)"
 # Blank lines are not answered; CRLF is accepted; requests are answered in
 # order on one connection.
