@@ -8,15 +8,17 @@
 # names them and fails rather than half-building.
 set -eu
 
-build="build-essential cmake pkg-config libssl-dev libcmocka-dev liblmdb-dev zlib1g-dev"
+build="build-essential cmake pkg-config libssl-dev libcmocka-dev liblmdb-dev zlib1g-dev libevent-dev"
 # Interop tests run strongSwan's charon inside network namespaces.
 interop="iproute2 util-linux openssl strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins"
 plots="gnuplot-nox"
+# The integration tests assert on `reswan status --json` with jq.
+testtools="jq"
 fuzz="clang libclang-rt-14-dev"
 
 case "${1:-build}" in
 build) want="$build" ;;
-test)  want="$build $interop $plots" ;;
+test)  want="$build $interop $plots $testtools" ;;
 demo)  want="$build $plots" ;;
 bench) want="$build $interop $plots" ;;
 fuzz)  want="$build $fuzz" ;;

@@ -17,5 +17,10 @@ struct cli_command {
 int cmd_version_main(int argc, char **argv);
 int cmd_bench_main(int argc, char **argv);
 int cmd_config_main(int argc, char **argv);
+int cmd_up_main(int argc, char **argv);
+int cmd_down_main(int argc, char **argv);
+int cmd_status_main(int argc, char **argv);
+int cmd_stats_main(int argc, char **argv);
+int cmd_reload_main(int argc, char **argv);
 
 #endif

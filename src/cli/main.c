@@ -10,6 +10,11 @@ static const struct cli_command commands[] = {
 	{ "version", "print the version", cmd_version_main },
 	{ "bench", "measure crypto costs (reswan bench crypto)", cmd_bench_main },
 	{ "config", "check or show a reswand configuration", cmd_config_main },
+	{ "up", "establish a connection (reswand)", cmd_up_main },
+	{ "down", "delete a connection's IKE SAs (reswand)", cmd_down_main },
+	{ "status", "list IKE and Child SAs (reswand)", cmd_status_main },
+	{ "stats", "show reswand's counters", cmd_stats_main },
+	{ "reload", "make reswand re-read its configuration", cmd_reload_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
