@@ -103,6 +103,14 @@ static void local_identity(struct ike_sa *sa, const struct config_conn *c,
 }
 
 static const struct x509_cert *local_cert(struct ike_sa *sa,
+					  const struct config_conn *c);
+
+void auth_local_identity(struct ike_sa *sa, const struct config_conn *c)
+{
+	local_identity(sa, c, local_cert(sa, c));
+}
+
+static const struct x509_cert *local_cert(struct ike_sa *sa,
 					  const struct config_conn *c)
 {
 	if (c->local.method != CONFIG_AUTH_PUBKEY || !c->local.n_certs)
@@ -333,7 +341,7 @@ static int verify_auth(struct ike_sa *sa, const struct config_conn *c,
 	return rc;
 }
 
-static int put_id(struct wire_builder *b, uint8_t type, const struct ident *id)
+int auth_put_id(struct wire_builder *b, uint8_t type, const struct ident *id)
 {
 	struct wire_id wid = { .type = id->type, .data = { id->data, id->len } };
 
@@ -341,7 +349,7 @@ static int put_id(struct wire_builder *b, uint8_t type, const struct ident *id)
 }
 
 /* Configuration payload: request (client) or reply from a pool (server). */
-static int put_cp_request(struct ike_sa *sa, struct wire_builder *b)
+int auth_cp_request(struct ike_sa *sa, struct wire_builder *b)
 {
 	struct wire_cp_attr attrs[4];
 	struct wire_cp cp = { .type = IKEV2_CFG_REQUEST, .attrs = attrs };
@@ -365,8 +373,8 @@ static int put_cp_request(struct ike_sa *sa, struct wire_builder *b)
 }
 
 /* Returns 1 if a lease was requested but none could be given. */
-static int put_cp_reply(struct ike_sa *sa, const struct msg_in *in,
-			struct wire_builder *b)
+int auth_cp_reply(struct ike_sa *sa, const struct msg_in *in,
+		  struct wire_builder *b)
 {
 	const struct wire_payload *p = wire_msg_first(in->m, IKEV2_PL_CP);
 	struct wire_cp_attr attrs[2 + 8];
@@ -411,7 +419,7 @@ static int put_cp_reply(struct ike_sa *sa, const struct msg_in *in,
 	return wire_put_cp(b, &cp) == 0 ? 0 : 1;
 }
 
-static void take_cp_reply(struct ike_sa *sa, const struct msg_in *in)
+void auth_cp_take(struct ike_sa *sa, const struct msg_in *in)
 {
 	const struct wire_payload *p = wire_msg_first(in->m, IKEV2_PL_CP);
 
@@ -460,19 +468,19 @@ int auth_start(struct ike_sa *sa)
 	if ((rc = msg_out_begin(&o, sa, IKEV2_EXCH_IKE_AUTH, false, sa->my_msgid,
 				true)) != 0)
 		return rc;
-	rc = put_id(&o.b, IKEV2_PL_IDI, &sa->local_id);
+	rc = auth_put_id(&o.b, IKEV2_PL_IDI, &sa->local_id);
 	if (rc == 0)
 		rc = sa_init_put_certreq(sa, &o.b);
 	if (rc == 0 && c->remote.id_set && !c->remote.id.wildcard &&
 	    c->remote.id.type != IDENT_ANY)
-		rc = put_id(&o.b, IKEV2_PL_IDR, &c->remote.id);
+		rc = auth_put_id(&o.b, IKEV2_PL_IDR, &c->remote.id);
 	if (rc == 0)
 		rc = put_auth(sa, c, &o.b, &body,
 			      c->remote.id_set ? &c->remote.id : NULL);
 	if (rc == 0 && first_contact)
 		rc = wire_put_notify_data(&o.b, IKEV2_N_INITIAL_CONTACT, NULL, 0);
 	if (rc == 0 && c->n_vips)
-		rc = put_cp_request(sa, &o.b);
+		rc = auth_cp_request(sa, &o.b);
 	if (rc == 0 && child) {
 		if ((rc = child_alloc_spi(sa, &sa->auth_child_spi)) == 0)
 			rc = child_create_put_request(sa, &o.b, child,
@@ -536,9 +544,7 @@ void auth_process_response(struct ike_sa *sa, struct msg_in *in)
 	if (ident_from_wire(pid->u.id.type, pid->u.id.data.p, pid->u.id.data.len,
 			    &sa->peer_id) == 0)
 		sa->peer_id_set = true;
-	take_cp_reply(sa, in);
-	if (ike->ext.auth_response_process)
-		ike->ext.auth_response_process(ike->ext.ctx, sa, in);
+	auth_cp_take(sa, in);
 	sa_established(sa);
 	if (sa->auth_child) {
 		struct child_sa *ch = child_create_process_response(
@@ -546,6 +552,8 @@ void auth_process_response(struct ike_sa *sa, struct msg_in *in)
 			sa->ni, sa->ni_len, sa->nr, sa->nr_len);
 
 		sa->auth_child = NULL;
+		if (ike->ext.auth_response_process)
+			ike->ext.auth_response_process(ike->ext.ctx, sa, in);
 		if (!ch) {
 			err = wire_msg_error_notify(in->m);
 			snprintf(msg, sizeof(msg),
@@ -554,7 +562,12 @@ void auth_process_response(struct ike_sa *sa, struct msg_in *in)
 			ike_initiate_done(sa, ERR_STATE, msg);
 			return;
 		}
+	} else if (ike->ext.auth_response_process) {
+		ike->ext.auth_response_process(ike->ext.ctx, sa, in);
 	}
+	/* Further children of the connection follow with CREATE_CHILD_SA. */
+	for (size_t i = 1; i < c->n_children; i++)
+		sa_queue(sa, TASK_CHILD_CREATE, i);
 	ike_initiate_done(sa, 0, "established");
 	return;
 fail:
@@ -563,28 +576,6 @@ fail:
 }
 
 /* ---- responder ---- */
-
-static bool suite_allowed(const struct proposal_list *l, const struct ike_suite *s)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		const struct proposal *p = &l->p[i];
-		bool e = false, g = false, f = false, d = false;
-
-		for (uint8_t k = 0; k < p->n_encr; k++)
-			e |= p->encr[k].id == s->encr && p->encr[k].keylen == s->encr_keylen;
-		if (p->aead)
-			g = s->integ == IKEV2_INTEG_NONE;
-		for (uint8_t k = 0; k < p->n_integ && !p->aead; k++)
-			g |= p->integ[k] == s->integ;
-		for (uint8_t k = 0; k < p->n_prf; k++)
-			f |= p->prf[k] == s->prf;
-		for (uint8_t k = 0; k < p->n_dh; k++)
-			d |= p->dh[k] == s->dh;
-		if (e && g && f && d)
-			return true;
-	}
-	return false;
-}
 
 /* The connection for this peer: best identity match among those whose
  * addresses and IKE suite fit.  NULL if none. */
@@ -607,7 +598,7 @@ static const struct config_conn *choose_peer_conn(struct ike_sa *sa,
 		bool psk = auth->method == IKEV2_AUTH_PSK;
 
 		if (!sa_init_conn_matches(c, &local, &remote) ||
-		    !suite_allowed(&c->ike, &sa->suite))
+		    !negotiate_suite_allowed(&c->ike, &sa->suite))
 			continue;
 		if (psk != (c->remote.method == CONFIG_AUTH_PSK))
 			continue;
@@ -709,6 +700,8 @@ void auth_process_request(struct ike_sa *sa, struct msg_in *in)
 			}
 		}
 	}
+	/* Before leasing addresses: the SAs it replaces free theirs. */
+	sa_replace_duplicates(sa, sa->peer_initial_contact);
 	if (ike->ext.auth_request_process)
 		ike->ext.auth_request_process(ike->ext.ctx, sa, in);
 
@@ -720,7 +713,7 @@ void auth_process_request(struct ike_sa *sa, struct msg_in *in)
 	if ((rc = msg_out_begin(&o, sa, IKEV2_EXCH_IKE_AUTH, true, in->m->hdr.msg_id,
 				true)) != 0)
 		goto fail;
-	rc = put_id(&o.b, IKEV2_PL_IDR, &sa->local_id);
+	rc = auth_put_id(&o.b, IKEV2_PL_IDR, &sa->local_id);
 	if (rc == 0)
 		rc = put_auth(sa, c, &o.b, &body, &sa->peer_id);
 	if (rc) {
@@ -729,7 +722,7 @@ void auth_process_request(struct ike_sa *sa, struct msg_in *in)
 		return;
 	}
 	if (wire_msg_first(in->m, IKEV2_PL_CP))
-		cp_failed = put_cp_reply(sa, in, &o.b) != 0;
+		cp_failed = auth_cp_reply(sa, in, &o.b) != 0;
 	if (wire_msg_first(in->m, IKEV2_PL_SA)) {
 		if (cp_failed) {
 			sa_log(sa, LOG_LVL_INFO, "no virtual IP left in the pools");
@@ -748,7 +741,6 @@ void auth_process_request(struct ike_sa *sa, struct msg_in *in)
 		msg_out_abort(&o);
 	if (rc)
 		goto fail;
-	sa_replace_duplicates(sa, sa->peer_initial_contact);
 	sa_established(sa);
 	return;
 fail:

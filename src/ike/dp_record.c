@@ -17,6 +17,7 @@ struct entry {
 	struct hmap_node by_spi;
 	struct dp_child child;
 	struct dp_counters cnt;
+	uint64_t fp_in, fp_out;		/* key fingerprints, for tests */
 };
 
 struct dp_record {
@@ -77,6 +78,19 @@ static struct entry *find(const struct dp_record *r, uint64_t id)
 	return NULL;
 }
 
+/* FNV-1a over a direction's keys: lets tests check that both ends
+ * installed mirrored keys without keeping the keys themselves. */
+static uint64_t fingerprint(const struct dp_sa_dir *d)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (uint16_t i = 0; i < d->enc_key_len; i++)
+		h = (h ^ d->enc_key[i]) * 1099511628211ULL;
+	for (uint16_t i = 0; i < d->integ_key_len; i++)
+		h = (h ^ d->integ_key[i]) * 1099511628211ULL;
+	return h;
+}
+
 static int rec_install(void *ctx, const struct dp_child *c)
 {
 	struct dp_record *r = ctx;
@@ -90,6 +104,8 @@ static int rec_install(void *ctx, const struct dp_child *c)
 	if (!e)
 		return ERR_NOMEM;
 	e->child = *c;
+	e->fp_in = fingerprint(&c->in);
+	e->fp_out = fingerprint(&c->out);
 	/* Only parameters are recorded; the keys are not needed. */
 	wipe(e->child.in.enc_key, sizeof(e->child.in.enc_key));
 	wipe(e->child.in.integ_key, sizeof(e->child.in.integ_key));
@@ -196,4 +212,16 @@ uint64_t dp_record_installs(const struct dp_record *r)
 uint64_t dp_record_removes(const struct dp_record *r)
 {
 	return r->removes;
+}
+
+int dp_record_key_fp(const struct dp_record *r, uint64_t id, uint64_t *in,
+		     uint64_t *out)
+{
+	struct entry *e = find(r, id);
+
+	if (!e)
+		return ERR_NOTFOUND;
+	*in = e->fp_in;
+	*out = e->fp_out;
+	return 0;
 }

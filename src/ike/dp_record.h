@@ -27,6 +27,9 @@ const struct dp_child *dp_record_find(const struct dp_record *r, uint64_t id);
 /* Pretend traffic flowed; last_in is set to `mono_us` when bytes_in > 0. */
 int dp_record_add_traffic(struct dp_record *r, uint64_t id, uint64_t bytes_in,
 			  uint64_t bytes_out, uint64_t mono_us);
+/* Non-cryptographic fingerprints of the installed keys per direction. */
+int dp_record_key_fp(const struct dp_record *r, uint64_t id, uint64_t *in,
+		     uint64_t *out);
 /* Installs and removes seen so far (for make-before-break assertions). */
 uint64_t dp_record_installs(const struct dp_record *r);
 uint64_t dp_record_removes(const struct dp_record *r);

@@ -156,8 +156,9 @@ void sa_use_config(struct ike_sa *sa, struct ike_cfg *cfg,
 
 /* Allowed transitions: from -> bitmask of to. */
 static const unsigned allowed[] = {
+	/* CREATED -> ESTABLISHED: an IKE rekey's successor. */
 	[IKE_SA_CREATED] = 1u << IKE_SA_INIT_SENT | 1u << IKE_SA_HALF_OPEN |
-			   1u << IKE_SA_DEAD,
+			   1u << IKE_SA_ESTABLISHED | 1u << IKE_SA_DEAD,
 	[IKE_SA_INIT_SENT] = 1u << IKE_SA_INIT_SENT | 1u << IKE_SA_AUTH_SENT |
 			     1u << IKE_SA_DEAD,
 	[IKE_SA_AUTH_SENT] = 1u << IKE_SA_ESTABLISHED | 1u << IKE_SA_DEAD,
@@ -394,6 +395,10 @@ void sa_kick(struct ike_sa *sa)
 			break;
 		case TASK_DPD:
 			rc = dpd_start(sa);
+			break;
+		case TASK_CHILD_CREATE:
+			if (sa->conn && p.arg < sa->conn->n_children)
+				rc = ccsa_child_start(sa, &sa->conn->children[p.arg]);
 			break;
 		default:
 			break;

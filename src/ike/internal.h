@@ -426,6 +426,9 @@ int negotiate_put_offer(struct wire_builder *b, const struct proposal_list *l,
 /* An SA payload with exactly the chosen suite. */
 int negotiate_put_choice(struct wire_builder *b, const struct ike_suite *s,
 			 uint8_t proto, uint8_t num, uint64_t spi);
+/* Whether some IKE proposal of l allows exactly the suite s. */
+bool negotiate_suite_allowed(const struct proposal_list *l,
+			     const struct ike_suite *s);
 /* First DH group of the first proposal that has one (0 if none). */
 uint16_t negotiate_first_dh(const struct proposal_list *l);
 /* The suite as a strongSwan proposal string ("aes256gcm16-prfsha256-x25519"). */
@@ -450,6 +453,12 @@ void natd_process(struct ike_sa *sa, const struct msg_in *in);
 /* ---- sa_init.c ---- */
 bool sa_init_conn_matches(const struct config_conn *c, const struct addr *local,
 			  const struct addr *remote);
+/*
+ * The cheap gate in front of any new responder SA: hard caps, then (over
+ * the cookie threshold) a valid COOKIE or a stateless COOKIE reply.
+ * 0: go ahead; 1: handled (dropped or answered).
+ */
+int sa_init_admit(struct ike *ike, struct msg_in *in, const struct wire_span *ni);
 /* CERTREQ naming our trusted CAs, if the peer authenticates by pubkey. */
 int sa_init_put_certreq(struct ike_sa *sa, struct wire_builder *b);
 int sa_init_start(struct ike_sa *sa);
@@ -458,6 +467,16 @@ void sa_init_process_response(struct ike_sa *sa, struct msg_in *in);
 
 /* ---- auth.c ---- */
 int auth_start(struct ike_sa *sa);
+int auth_put_id(struct wire_builder *b, uint8_t type, const struct ident *id);
+/* Our identity under c (configured, certificate subject, or address). */
+void auth_local_identity(struct ike_sa *sa, const struct config_conn *c);
+/* CP request for the connection's vips; CP reply leasing from its pools
+ * (returns 1 if an address was asked for and none could be leased);
+ * taking the address from a CP reply. */
+int auth_cp_request(struct ike_sa *sa, struct wire_builder *b);
+int auth_cp_reply(struct ike_sa *sa, const struct msg_in *in,
+		  struct wire_builder *b);
+void auth_cp_take(struct ike_sa *sa, const struct msg_in *in);
 void auth_process_request(struct ike_sa *sa, struct msg_in *in);
 void auth_process_response(struct ike_sa *sa, struct msg_in *in);
 
@@ -532,6 +551,11 @@ int pool_lease(struct ike *ike, const struct config_conn *conn,
 	       const struct ident *id, uint8_t family, struct addr *out);
 void pool_release(struct ike *ike, const struct ident *id,
 		  const struct addr *a);
+/* Reserve a (as an offline lease of id) if it is free and in one of
+ * conn's pools, so id's next pool_lease() gets it back (resumption after
+ * a restart).  ERR_EXISTS if someone else holds it. */
+int pool_claim(struct ike *ike, const struct config_conn *conn,
+	       const struct ident *id, const struct addr *a);
 void pool_free_all(struct ike *ike);
 
 /* ---- child_rekey.c, ike_rekey.c, delete.c, dpd.c, info.c ---- */

@@ -351,3 +351,26 @@ const char *negotiate_suite_fmt(const struct ike_suite *s, bool ike,
 	}
 	return proposal_fmt(&p, buf, len);
 }
+
+bool negotiate_suite_allowed(const struct proposal_list *l,
+			     const struct ike_suite *s)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct proposal *p = &l->p[i];
+		bool e = false, g = false, f = false, d = false;
+
+		for (uint8_t k = 0; k < p->n_encr; k++)
+			e |= p->encr[k].id == s->encr && p->encr[k].keylen == s->encr_keylen;
+		if (p->aead)
+			g = s->integ == IKEV2_INTEG_NONE;
+		for (uint8_t k = 0; k < p->n_integ && !p->aead; k++)
+			g |= p->integ[k] == s->integ;
+		for (uint8_t k = 0; k < p->n_prf; k++)
+			f |= p->prf[k] == s->prf;
+		for (uint8_t k = 0; k < p->n_dh; k++)
+			d |= p->dh[k] == s->dh;
+		if (e && g && f && d)
+			return true;
+	}
+	return false;
+}

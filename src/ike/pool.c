@@ -147,6 +147,30 @@ int pool_lease(struct ike *ike, const struct config_conn *conn,
 	return ERR_LIMIT;
 }
 
+int pool_claim(struct ike *ike, const struct config_conn *conn,
+	       const struct ident *id, const struct addr *a)
+{
+	struct ike_lease *l = find_addr(ike, a);
+	bool inside = false;
+
+	for (size_t i = 0; i < conn->n_pools; i++)
+		inside |= addr_range_contains(&conn->pools[i]->addrs, a);
+	if (!inside)
+		return ERR_NOTFOUND;
+	if (l)
+		return ident_equal(&l->id, id) ? 0 : ERR_EXISTS;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return ERR_NOMEM;
+	l->id = *id;
+	l->addr = *a;
+	l->online = false;
+	l->next = ike->lease_list;
+	ike->lease_list = l;
+	bind_lease(ike, l);
+	return 0;
+}
+
 void pool_release(struct ike *ike, const struct ident *id, const struct addr *a)
 {
 	struct ike_lease *l = find_addr(ike, a);

@@ -297,6 +297,44 @@ fail:
 
 /* ---- responder ---- */
 
+int sa_init_admit(struct ike *ike, struct msg_in *in, const struct wire_span *ni)
+{
+	const struct ike_params *par = &ike->env.params;
+	const struct wire_payload *first;
+	uint8_t cookie[WIRE_COOKIE_MAX];
+	size_t cookie_len;
+	struct wire_span got;
+
+	/* Hard caps before anything else. */
+	if (ike->stats.half_open >= par->max_half_open) {
+		ike->stats.dropped_half_open++;
+		return 1;
+	}
+	if (ike->stats.ike_sas >= par->max_ike_sas || ike->shutting_down) {
+		ike->stats.dropped_sa_limit++;
+		return 1;
+	}
+	if (ike->stats.half_open < par->cookie_threshold)
+		return 0;
+	/* Under load, demand a cookie: stateless, no DH yet. */
+	first = in->m->npayloads ? &in->m->pl[0] : NULL;
+	if (first && first->type == IKEV2_PL_NOTIFY &&
+	    first->u.notify.type == IKEV2_N_COOKIE &&
+	    wire_notify_cookie(&first->u.notify, &got) == 0 &&
+	    cookie_check(ike, &got, ni, &in->remote, in->m->hdr.spi_i))
+		return 0;
+	if (first && first->type == IKEV2_PL_NOTIFY &&
+	    first->u.notify.type == IKEV2_N_COOKIE)
+		ike->stats.cookies_rejected++;
+	if (cookie_make(ike, ni, &in->remote, in->m->hdr.spi_i, cookie,
+			&cookie_len) == 0) {
+		ike->stats.cookies_sent++;
+		msg_send_plain_notify(ike, &in->m->hdr, &in->local, &in->remote,
+				      IKEV2_N_COOKIE, cookie, cookie_len);
+	}
+	return 1;
+}
+
 /* First connection whose addresses match and whose proposals accept. */
 static const struct config_conn *choose_conn(struct ike *ike, struct msg_in *in,
 					     const struct wire_sa *offer,
@@ -331,15 +369,15 @@ static void reply_plain(struct ike *ike, struct msg_in *in, uint16_t type,
 void sa_init_respond(struct ike *ike, struct msg_in *in)
 {
 	const struct ike_params *par = &ike->env.params;
-	const struct wire_payload *psa, *pke, *pno, *first;
+	const struct wire_payload *psa, *pke, *pno;
 	const struct config_conn *conn;
 	struct ike_suite suite;
 	struct ike_sa *sa;
 	struct msg_out o;
 	struct wire_ke ke;
 	struct wire_span nonce;
-	uint8_t gir[KE_MAX_SECRET_LEN], num, cookie[WIRE_COOKIE_MAX];
-	size_t gir_len = sizeof(gir), cookie_len;
+	uint8_t gir[KE_MAX_SECRET_LEN], num;
+	size_t gir_len = sizeof(gir);
 	struct wire_hdr h;
 	bool addr_match;
 	char ab[ADDR_STRLEN];
@@ -371,36 +409,8 @@ void sa_init_respond(struct ike *ike, struct msg_in *in)
 			   addr_fmt(&in->remote, true, ab, sizeof(ab)));
 		return;
 	}
-	/* Hard caps before anything else. */
-	if (ike->stats.half_open >= par->max_half_open) {
-		ike->stats.dropped_half_open++;
+	if (sa_init_admit(ike, in, &pno->u.nonce) != 0)
 		return;
-	}
-	if (ike->stats.ike_sas >= par->max_ike_sas || ike->shutting_down) {
-		ike->stats.dropped_sa_limit++;
-		return;
-	}
-	/* Under load, demand a cookie: stateless, no DH yet. */
-	if (ike->stats.half_open >= par->cookie_threshold) {
-		struct wire_span got;
-
-		first = in->m->npayloads ? &in->m->pl[0] : NULL;
-		if (!first || first->type != IKEV2_PL_NOTIFY ||
-		    first->u.notify.type != IKEV2_N_COOKIE ||
-		    wire_notify_cookie(&first->u.notify, &got) != 0 ||
-		    !cookie_check(ike, &got, &pno->u.nonce, &in->remote,
-				  in->m->hdr.spi_i)) {
-			if (first && first->type == IKEV2_PL_NOTIFY &&
-			    first->u.notify.type == IKEV2_N_COOKIE)
-				ike->stats.cookies_rejected++;
-			if (cookie_make(ike, &pno->u.nonce, &in->remote,
-					in->m->hdr.spi_i, cookie, &cookie_len) == 0) {
-				ike->stats.cookies_sent++;
-				reply_plain(ike, in, IKEV2_N_COOKIE, cookie, cookie_len);
-			}
-			return;
-		}
-	}
 	conn = choose_conn(ike, in, &psa->u.sa, pke->u.ke.group, &suite, &num,
 			   &addr_match);
 	if (!conn) {

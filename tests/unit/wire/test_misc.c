@@ -228,7 +228,7 @@ static void builder_refuses_bad_structs(void **state)
 
 	(void)state;
 	test_hdr(&h, IKEV2_EXCH_IKE_SA_INIT, false);
-	buf_writer_init_dyn(&w, 4096);
+	buf_writer_init_dyn(&w, 1 << 17);
 
 #define REFUSED(call, code)					\
 	do {							\
@@ -254,6 +254,22 @@ static void builder_refuses_bad_structs(void **state)
 		ERR_INVAL);
 	REFUSED(wire_put_notify_data(&b, IKEV2_N_NAT_DETECTION_SOURCE_IP, d, 19),
 		ERR_INVAL);
+	{
+		/* An attribute type with the AF bit, a TLV value too long
+		 * for its length field, a payload too long for its own. */
+		static uint8_t big[70000];
+		struct wire_attr at = { .type = 0x800e, .tv = true, .value = 1 };
+		struct wire_transform tt = { 1, 12, 1, &at };
+		struct wire_proposal pp = { .num = 1, .proto = IKEV2_PROTO_IKE,
+					    .ntransforms = 1, .transforms = &tt };
+		struct wire_sa s2 = { 1, &pp };
+		struct wire_cert huge = { 4, { big, sizeof(big) } };
+
+		REFUSED(wire_put_sa(&b, &s2), ERR_INVAL);
+		at = (struct wire_attr){ .type = 99, .data = { big, 70000 } };
+		REFUSED(wire_put_sa(&b, &s2), ERR_INVAL);
+		REFUSED(wire_put_cert(&b, &huge), ERR_LIMIT);
+	}
 #undef REFUSED
 
 	/* After finish, nothing more. */

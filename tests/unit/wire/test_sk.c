@@ -315,6 +315,11 @@ static void skf_sizes(void **state)
 	assert_int_equal(plan.total, 1);
 	/* Nothing fits / too many fragments / bad block. */
 	assert_int_equal(wire_skf_plan(10, 60, &gcm, &plan), ERR_INVAL);
+	assert_int_equal(wire_skf_plan(10, 61, &gcm, &plan), ERR_INVAL);
+	assert_int_equal(wire_skf_plan(10, 62, &gcm, &plan), 0);
+	assert_int_equal(plan.chunk, 1);
+	assert_int_equal(plan.total, 10);
+	assert_int_equal(wire_skf_plan(10, 83, &cbc, &plan), ERR_INVAL);
 	assert_int_equal(wire_skf_plan(64000, 100, &gcm, &plan), ERR_LIMIT);
 	assert_int_equal(wire_skf_plan(10, 576,
 				       &(struct wire_sk_params){ 8, 16, 0 },
@@ -398,6 +403,19 @@ static void skf_fragment_and_reassemble(const struct wire_sk_params *sp,
 		snprintf(want, sizeof(want), "[ EF(%u/%u) ]", num, plan.total);
 		assert_string_equal(wire_name_msg(fm, names, sizeof(names)),
 				    want);
+		/* Re-emitted verbatim, a fragment is the same bytes. */
+		{
+			struct buf_writer again;
+			struct wire_builder b2;
+
+			buf_writer_init_dyn(&again, 2048);
+			wire_build_init(&b2, &again, &fm->hdr);
+			assert_int_equal(wire_build_payload(&b2, fm->enc), 0);
+			assert_int_equal(wire_build_finish(&b2), 0);
+			assert_int_equal(again.len, fm->raw.len);
+			assert_memory_equal(again.p, fm->raw.p, again.len);
+			buf_writer_free(&again);
+		}
 		inner = open_sk(fm, sp, aead, pt);
 		assert_int_equal(inner, chunk.len);
 		memcpy(joined + joined_len, pt, inner);

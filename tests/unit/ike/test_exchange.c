@@ -1,0 +1,200 @@
+/*
+ * test_exchange.c - IKE_SA_INIT and IKE_AUTH between two engines, each
+ * case run with either engine as the initiator.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/err.h"
+#include "harness.h"
+#include "ike/internal.h"
+
+/* A symmetric PSK pair: each side's connection "peer" points at the other. */
+static const char *psk_conf(char *buf, size_t len, const char *me,
+			    const char *other, const char *my_id,
+			    const char *other_id, const char *ike,
+			    const char *esp, const char *lts, const char *rts,
+			    const char *psk)
+{
+	snprintf(buf, len,
+		 "connections {\n"
+		 " peer {\n"
+		 "  local_addrs = %s\n"
+		 "  remote_addrs = %s\n"
+		 "  proposals = %s\n"
+		 "  local {\n   auth = psk\n   id = %s\n  }\n"
+		 "  remote {\n   auth = psk\n   id = %s\n  }\n"
+		 "  children {\n   net {\n    local_ts = %s\n    remote_ts = %s\n"
+		 "    esp_proposals = %s\n   }\n  }\n"
+		 " }\n"
+		 "}\n"
+		 "secrets {\n ike-1 {\n  id-1 = %s\n  id-2 = %s\n  secret = \"%s\"\n }\n}\n",
+		 me, other, ike, my_id, other_id, lts, rts, esp, my_id, other_id, psk);
+	return buf;
+}
+
+struct pair {
+	struct tnet *net;
+	struct tpeer *a, *b;
+};
+
+static void pair_psk(struct pair *p, const char *ike_a, const char *ike_b,
+		     const char *esp, const char *psk_a, const char *psk_b)
+{
+	char ca[2048], cb[2048];
+
+	p->net = tnet_new();
+	p->a = tpeer_new(p->net, "a", "10.0.0.1",
+			 psk_conf(ca, sizeof(ca), "10.0.0.1", "10.0.0.2", "a.example",
+				  "b.example", ike_a, esp, "10.1.0.0/16", "10.2.0.0/16",
+				  psk_a), NULL, NULL, NULL, NULL);
+	p->b = tpeer_new(p->net, "b", "10.0.0.2",
+			 psk_conf(cb, sizeof(cb), "10.0.0.2", "10.0.0.1", "b.example",
+				  "a.example", ike_b, esp, "10.2.0.0/16", "10.1.0.0/16",
+				  psk_b), NULL, NULL, NULL, NULL);
+}
+
+static struct ike_sa *only_sa(struct tpeer *p)
+{
+	assert_int_equal(tpeer_count_sas(p, NULL), 1);
+	return p->ike->all;
+}
+
+/* Both sides agree on SPIs, algorithms, and mirrored Child SAs. */
+static void assert_consistent(struct tpeer *i, struct tpeer *r)
+{
+	struct ike_sa *si = only_sa(i), *sr = only_sa(r);
+	struct child_sa *ci, *cr;
+
+	assert_string_equal(sa_state_name(si->state), "ESTABLISHED");
+	assert_string_equal(sa_state_name(sr->state), "ESTABLISHED");
+	assert_true(si->initiator);
+	assert_false(sr->initiator);
+	assert_int_equal(si->spi_i, sr->spi_i);
+	assert_int_equal(si->spi_r, sr->spi_r);
+	assert_memory_equal(&si->suite, &sr->suite, sizeof(si->suite));
+	ci = si->children;
+	cr = sr->children;
+	assert_non_null(ci);
+	assert_non_null(cr);
+	assert_int_equal(ci->spi_in, cr->spi_out);
+	assert_int_equal(ci->spi_out, cr->spi_in);
+	assert_memory_equal(&ci->suite, &cr->suite, sizeof(ci->suite));
+	assert_int_equal(ci->n_local_ts, cr->n_remote_ts);
+	assert_memory_equal(ci->local_ts, cr->remote_ts,
+			    ci->n_local_ts * sizeof(ci->local_ts[0]));
+	assert_memory_equal(ci->remote_ts, cr->local_ts,
+			    ci->n_remote_ts * sizeof(ci->remote_ts[0]));
+	assert_int_equal(tpeer_count_children(i), 1);
+	assert_int_equal(tpeer_count_children(r), 1);
+	/* Both installed the same keys, each direction mirrored. */
+	{
+		uint64_t iin, iout, rin, rout;
+
+		assert_int_equal(dp_record_key_fp(i->dp, ci->id, &iin, &iout), 0);
+		assert_int_equal(dp_record_key_fp(r->dp, cr->id, &rin, &rout), 0);
+		assert_int_equal(iin, rout);
+		assert_int_equal(iout, rin);
+		assert_int_not_equal(iin, iout);
+	}
+}
+
+static void psk_both_roles(void **state)
+{
+	(void)state;
+	for (int role = 0; role < 2; role++) {
+		struct pair p;
+		struct tpeer *ini, *res;
+
+		pair_psk(&p, "aes256gcm16-prfsha256-x25519",
+			 "aes256gcm16-prfsha256-x25519", "aes256gcm16", "s3cret", "s3cret");
+		ini = role ? p.b : p.a;
+		res = role ? p.a : p.b;
+		assert_int_equal(tpeer_up(ini, "peer"), 0);
+		assert_consistent(ini, res);
+		assert_int_equal(tpeer_count_events(ini, true), 1);
+		assert_int_equal(tpeer_count_events(res, true), 1);
+		assert_string_equal(res->events[0].peer_id, role ? "b.example" : "a.example");
+		tnet_free(p.net);
+	}
+}
+
+static void cbc_modp_suite(void **state)
+{
+	struct pair p;
+
+	(void)state;
+	pair_psk(&p, "aes128-sha256-modp2048", "aes256-aes128-sha384-sha256-modp3072-modp2048",
+		 "aes128-sha256", "k", "k");
+	assert_int_equal(tpeer_up(p.a, "peer"), 0);
+	assert_consistent(p.a, p.b);
+	assert_int_equal(p.a->ike->all->suite.encr, IKEV2_ENCR_AES_CBC);
+	assert_int_equal(p.a->ike->all->suite.encr_keylen, 128);
+	assert_int_equal(p.a->ike->all->suite.integ, IKEV2_INTEG_HMAC_SHA2_256_128);
+	assert_int_equal(p.a->ike->all->suite.dh, IKEV2_DH_MODP_2048);
+	assert_int_equal(p.a->ike->all->children->suite.integ,
+			 IKEV2_INTEG_HMAC_SHA2_256_128);
+	tnet_free(p.net);
+}
+
+static void wrong_psk_fails_cleanly(void **state)
+{
+	struct pair p;
+
+	(void)state;
+	pair_psk(&p, "aes256gcm16-prfsha256-x25519", "aes256gcm16-prfsha256-x25519",
+		 "aes256gcm16", "right", "wrong");
+	assert_int_not_equal(tpeer_up(p.a, "peer"), 0);
+	assert_int_equal(tpeer_count_sas(p.a, NULL), 0);
+	assert_int_equal(tpeer_count_sas(p.b, NULL), 0);
+	assert_int_equal(tpeer_count_children(p.a), 0);
+	assert_int_equal(tpeer_count_children(p.b), 0);
+	assert_true(p.b->ike->stats.rx_unauthenticated >= 1);
+	tnet_free(p.net);
+}
+
+static void no_proposal_chosen(void **state)
+{
+	struct pair p;
+
+	(void)state;
+	pair_psk(&p, "aes256gcm16-prfsha256-x25519", "aes128-sha256-modp2048",
+		 "aes256gcm16", "k", "k");
+	assert_int_not_equal(tpeer_up(p.a, "peer"), 0);
+	assert_non_null(strstr(p.a->done_msg, "NO_PROP"));
+	assert_int_equal(tpeer_count_sas(p.a, NULL), 0);
+	assert_int_equal(tpeer_count_sas(p.b, NULL), 0);
+	tnet_free(p.net);
+}
+
+static void invalid_ke_retry(void **state)
+{
+	struct pair p;
+
+	(void)state;
+	/* a sends x25519 first; b allows only modp2048 of a's groups. */
+	pair_psk(&p, "aes128-sha256-x25519-modp2048", "aes128-sha256-modp2048",
+		 "aes128-sha256", "k", "k");
+	assert_int_equal(tpeer_up(p.a, "peer"), 0);
+	assert_consistent(p.a, p.b);
+	assert_int_equal(p.a->ike->all->suite.dh, IKEV2_DH_MODP_2048);
+	tnet_free(p.net);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(psk_both_roles),
+		cmocka_unit_test(cbc_modp_suite),
+		cmocka_unit_test(wrong_psk_fails_cleanly),
+		cmocka_unit_test(no_proposal_chosen),
+		cmocka_unit_test(invalid_ke_retry),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
