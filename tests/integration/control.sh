@@ -2,8 +2,9 @@
 # The control protocol and the CLI's errors: framing, pipelining, unknown
 # commands, overlong and binary lines, argument checks, many clients at
 # once, asynchronous failures, reload with a broken configuration (the old
-# one stays, FILE:LINE is reported), SIGHUP, a second daemon on the same
-# socket, and a stale socket left by a killed daemon.
+# one stays, FILE:LINE is reported), SIGHUP, a request answered while the
+# daemon exits, a second daemon on the same socket, and a stale socket left
+# by a killed daemon.
 . "$(dirname "$0")/lib.sh"
 
 it_conf_gateway "$IT_DIR/gw.conf"
@@ -116,8 +117,20 @@ it_jq "$S" '.control.refused == 6'
 grep -q "another reswand is running" "$IT_DIR/second.out" || it_fail "second: $(cat "$IT_DIR/second.out")"
 it_rs gw status >/dev/null || it_fail "the first daemon lost its socket"
 
-# A stale socket (the daemon was killed) is replaced.
+# A request still waiting when the daemon exits is answered: the gateway
+# stops answering, the client's DELETE goes unanswered, and SIGTERM ends
+# the wait after the 3 s of an orderly shutdown.
+eval "kill -STOP \$IT_PID_gw"
+it_rs cl down --timeout 30 home >"$IT_DIR/down.out" 2>&1 &
+down=$!
+IT_PIDS="$IT_PIDS $down"
+sleep 0.5
 it_stop cl
+wait "$down" || it_fail "down during shutdown: $(cat "$IT_DIR/down.out")"
+[ "$(cat "$IT_DIR/down.out")" = "home: deleted" ] || it_fail "down during shutdown: $(cat "$IT_DIR/down.out")"
+eval "kill -CONT \$IT_PID_gw"
+
+# A stale socket (the daemon was killed) is replaced.
 eval "kill -9 \$IT_PID_gw; wait \$IT_PID_gw 2>/dev/null"
 [ -S "$SOCK" ] || it_fail "no stale socket to test with"
 it_start gw "$IT_DIR/gw.conf" "$IT_GW" "$IT_GW_PORT"
