@@ -62,6 +62,8 @@ it_rs gw status >/dev/null || it_fail "status after many clients"
 # CLI errors and exit statuses.
 out=$(it_rs gw up nope 2>&1) && it_fail "reswan up nope succeeded"
 [ "$out" = "no connection named 'nope'" ] || it_fail "reswan up nope: $out"
+out=$(it_rs gw up gw 2>&1) && it_fail "reswan up of a responder-only connection succeeded"
+[ "$out" = "cannot initiate 'gw': it needs one remote address (remote_addrs)" ] || it_fail "up gw: $out"
 out=$(it_rs gw down nope 2>&1) && it_fail "reswan down nope succeeded"
 [ "$out" = "no IKE SA matches 'nope'" ] || it_fail "reswan down nope: $out"
 out=$("$RESWAN" status --socket "$IT_DIR/none.ctl" 2>&1) && it_fail "status without daemon"
