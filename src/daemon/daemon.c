@@ -491,10 +491,8 @@ void daemon_free(struct daemon *d)
 		ctl_stop(d->ctl);
 	ike_free(d->ike);
 	d->ike = NULL;
-	acct_free(d->acct);
-	dp_record_free(d->dp);
-	ctl_free(d->ctl);
 	net_free(d->net);
+	d->net = NULL;
 	for (int i = 0; i < 3; i++)
 		if (d->ev_sig[i])
 			event_free(d->ev_sig[i]);
@@ -502,6 +500,13 @@ void daemon_free(struct daemon *d)
 		event_free(d->ev_timer);
 	if (d->ev_shutdown)
 		event_free(d->ev_shutdown);
+	/* One more turn of the loop, with only control clients left, so the
+	 * answers ike_free() produced leave before the clients are closed. */
+	if (d->base && d->ctl)
+		event_base_loop(d->base, EVLOOP_NONBLOCK);
+	acct_free(d->acct);
+	dp_record_free(d->dp);
+	ctl_free(d->ctl);
 	if (d->base)
 		event_base_free(d->base);
 	if (d->pidfile_written)

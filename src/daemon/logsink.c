@@ -3,8 +3,9 @@
  *
  * common/log.c formats a line into a bounded buffer and hands it here; the
  * stderr sink adds a millisecond UTC timestamp and writes the whole line
- * with one fprintf on an unbuffered stream, so lines of concurrent writers
- * (a test's two daemons sharing a terminal) do not interleave mid-line.
+ * with one fprintf on a line-buffered stream (one write per line), so the
+ * lines of concurrent writers (a test's two daemons sharing a terminal) do
+ * not interleave mid-line.
  */
 #include <stdbool.h>
 #include <stdio.h>

@@ -2,8 +2,9 @@
 # The control protocol and the CLI's errors: framing, pipelining, unknown
 # commands, overlong and binary lines, argument checks, many clients at
 # once, asynchronous failures, reload with a broken configuration (the old
-# one stays, FILE:LINE is reported), SIGHUP, a second daemon on the same
-# socket, and a stale socket left by a killed daemon.
+# one stays, FILE:LINE is reported), SIGHUP, a request answered while the
+# daemon exits, a second daemon on the same socket, and a stale socket left
+# by a killed daemon.
 . "$(dirname "$0")/lib.sh"
 
 it_conf_gateway "$IT_DIR/gw.conf"
@@ -61,6 +62,8 @@ it_rs gw status >/dev/null || it_fail "status after many clients"
 # CLI errors and exit statuses.
 out=$(it_rs gw up nope 2>&1) && it_fail "reswan up nope succeeded"
 [ "$out" = "no connection named 'nope'" ] || it_fail "reswan up nope: $out"
+out=$(it_rs gw up gw 2>&1) && it_fail "reswan up of a responder-only connection succeeded"
+[ "$out" = "cannot initiate 'gw': it needs one remote address (remote_addrs)" ] || it_fail "up gw: $out"
 out=$(it_rs gw down nope 2>&1) && it_fail "reswan down nope succeeded"
 [ "$out" = "no IKE SA matches 'nope'" ] || it_fail "reswan down nope: $out"
 out=$("$RESWAN" status --socket "$IT_DIR/none.ctl" 2>&1) && it_fail "status without daemon"
@@ -116,8 +119,20 @@ it_jq "$S" '.control.refused == 6'
 grep -q "another reswand is running" "$IT_DIR/second.out" || it_fail "second: $(cat "$IT_DIR/second.out")"
 it_rs gw status >/dev/null || it_fail "the first daemon lost its socket"
 
-# A stale socket (the daemon was killed) is replaced.
+# A request still waiting when the daemon exits is answered: the gateway
+# stops answering, the client's DELETE goes unanswered, and SIGTERM ends
+# the wait after the 3 s of an orderly shutdown.
+eval "kill -STOP \$IT_PID_gw"
+it_rs cl down --timeout 30 home >"$IT_DIR/down.out" 2>&1 &
+down=$!
+IT_PIDS="$IT_PIDS $down"
+sleep 0.5
 it_stop cl
+wait "$down" || it_fail "down during shutdown: $(cat "$IT_DIR/down.out")"
+[ "$(cat "$IT_DIR/down.out")" = "home: deleted" ] || it_fail "down during shutdown: $(cat "$IT_DIR/down.out")"
+eval "kill -CONT \$IT_PID_gw"
+
+# A stale socket (the daemon was killed) is replaced.
 eval "kill -9 \$IT_PID_gw; wait \$IT_PID_gw 2>/dev/null"
 [ -S "$SOCK" ] || it_fail "no stale socket to test with"
 it_start gw "$IT_DIR/gw.conf" "$IT_GW" "$IT_GW_PORT"

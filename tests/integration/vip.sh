@@ -47,6 +47,17 @@ cl_up() { it_json cl "$C"; jq -e '.["ike-sas"][0].state == "ESTABLISHED"' "$C" >
 it_wait_for 10 "start_action = start to establish the connection" cl_up
 grep -q "start_action: home: established" "$IT_DIR/cl.log" || it_fail "no start_action log line"
 
+# Log rotation: after the file is moved away, SIGHUP reopens the
+# accounting log and the next session goes into a new file, with a header.
+mv "$IT_DIR/cl.acct" "$IT_DIR/cl.acct.1"
+eval "kill -HUP \$IT_PID_cl"
+it_wait_for 5 "the SIGHUP reload" grep -q "reload: $IT_DIR/auto.conf loaded" "$IT_DIR/cl.log"
+[ -f "$IT_DIR/cl.acct" ] || it_fail "SIGHUP did not reopen the accounting log"
+it_rs cl down home >/dev/null || it_fail "reswan down after SIGHUP"
+[ "$(wc -l <"$IT_DIR/cl.acct")" = 2 ] || it_fail "rotated log: $(cat "$IT_DIR/cl.acct")"
+head -n 1 "$IT_DIR/cl.acct" | grep -q '^user,session_id,' || it_fail "rotated log has no header"
+grep -q "^gw.test,.*,full$" "$IT_DIR/cl.acct" || it_fail "rotated log: $(cat "$IT_DIR/cl.acct")"
+
 it_stop cl
 it_stop gw
 it_log "ok (leased $vip, then $vip2)"
