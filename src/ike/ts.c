@@ -209,7 +209,12 @@ const char *ts_fmt(const struct dp_ts *t, char *buf, size_t len)
 	memcpy(r.lo, t->from, 16);
 	memcpy(r.hi, t->to, 16);
 	addr_range_fmt(&r, rb, sizeof(rb));
-	off = (size_t)snprintf(buf, len, "%s", rb);
+	/* Selectors always show their prefix, as swanctl prints them. */
+	if (addr_range_is_single(&r))
+		off = (size_t)snprintf(buf, len, "%s/%d", rb,
+				       t->family == ADDR_IPV6 ? 128 : 32);
+	else
+		off = (size_t)snprintf(buf, len, "%s", rb);
 	if (off < len && (t->proto || t->port_from != 0 || t->port_to != 0xffff)) {
 		if (t->port_from == t->port_to)
 			snprintf(buf + off, len - off, "[%u/%u]", t->proto,

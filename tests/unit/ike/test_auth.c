@@ -147,19 +147,20 @@ static void assert_vip(struct tpeer *client, struct tpeer *gwp, const char *ip)
 {
 	struct addr want;
 	struct ike_sa *cs = client->ike->all, *gs;
-	char buf[ADDR_STRLEN];
+	char buf[ADDR_STRLEN], want_ts[ADDR_STRLEN];
 
 	assert_int_equal(addr_parse(ip, &want), 0);
 	assert_non_null(cs);
 	assert_true(cs->has_vip);
 	assert_true(addr_eq(&cs->vip, &want, false));
 	/* The client's inner selector is exactly the leased address. */
-	assert_string_equal(ts_fmt(&cs->children->local_ts[0], buf, sizeof(buf)), ip);
+	snprintf(want_ts, sizeof(want_ts), "%s/32", ip);
+	assert_string_equal(ts_fmt(&cs->children->local_ts[0], buf, sizeof(buf)), want_ts);
 	for (gs = gwp->ike->all; gs; gs = gs->next)
 		if (gs->has_vip && addr_eq(&gs->vip, &want, false))
 			break;
 	assert_non_null(gs);
-	assert_string_equal(ts_fmt(&gs->children->remote_ts[0], buf, sizeof(buf)), ip);
+	assert_string_equal(ts_fmt(&gs->children->remote_ts[0], buf, sizeof(buf)), want_ts);
 }
 
 static void road_warriors_get_pool_addresses(void **state)
