@@ -15,5 +15,7 @@ struct cli_command {
 };
 
 int cmd_version_main(int argc, char **argv);
+int cmd_trace_main(int argc, char **argv);
+int cmd_bench_main(int argc, char **argv);
 
 #endif

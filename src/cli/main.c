@@ -8,6 +8,8 @@
 
 static const struct cli_command commands[] = {
 	{ "version", "print the version", cmd_version_main },
+	{ "trace", "characterise VPN logs, simulate credential caching", cmd_trace_main },
+	{ "bench", "run benchmarks (trace, ...)", cmd_bench_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
