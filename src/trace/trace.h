@@ -66,7 +66,7 @@ const char *trace_user_name(const struct trace *t, uint32_t id, size_t *len);
 /* Earliest connect and latest disconnect; both 0 for an empty trace. */
 void trace_span(const struct trace *t, int64_t *first, int64_t *last);
 
-/* Order by user id, then connect, then duration (in place, O(n)). */
+/* Order by user id, then connect, duration, bytes (in place, O(n)). */
 int trace_sort_by_user(struct trace *t);
 /* Order by connect, then user (stable radix sort; needs n*32 bytes). */
 int trace_sort_by_connect(struct trace *t);
@@ -211,9 +211,13 @@ struct trace_sim_point {
 	uint64_t lifetime;	/* seconds, or bytes for TRACE_DATA */
 };
 
+/* Time slots the peak-records count uses by default (see trace_simulate). */
+#define TRACE_PEAK_SLOTS_DEFAULT 16384
+
 struct trace_sim_params {
 	uint64_t max_age;	/* seconds since the full exchange; 0: none */
 	uint64_t capacity;	/* most records cached (LRU); 0: unlimited */
+	uint32_t peak_slots;	/* 0: TRACE_PEAK_SLOTS_DEFAULT */
 };
 
 struct trace_sim_result {
@@ -223,7 +227,7 @@ struct trace_sim_result {
 	uint64_t resumed;	/* sessions that resumed a cached record */
 	uint64_t peak_records;	/* most records held at once */
 	uint64_t evicted;	/* usable records evicted for capacity */
-	uint32_t peak_resolution; /* seconds; 1 means exact */
+	uint32_t peak_resolution; /* seconds; 1 means exact, else an upper bound */
 };
 
 /*

@@ -171,12 +171,24 @@ bool trace_time_syslog(struct buf_reader *r, struct trace_year *y,
 
 /*
  * Open-addressing hash map from byte strings to dense ids 0, 1, 2, ...
- * in insertion order.  Keys are copied into an arena; nothing is ever
- * removed.  Used to intern users and to find parser state by session key.
+ * in insertion order.  Keys are copied into an arena (for trace_map_key)
+ * and, up to TRACE_MAP_INLINE bytes, into the slot itself, so a lookup
+ * touches one cache line; nothing is ever removed.  Used to intern users
+ * and to find parser state by session key.
  */
+#define TRACE_MAP_INLINE 23
+
+struct trace_map_slot {
+	uint32_t hi;		/* top 32 bits of the hash */
+	uint32_t id1;		/* id + 1; 0 = empty */
+	uint8_t len;
+	char key[TRACE_MAP_INLINE];
+};
+
 struct trace_map {
-	uint64_t *slots;	/* (hash high 32 bits << 32) | (id + 1); 0 empty */
+	struct trace_map_slot *slots;
 	size_t nslots;		/* power of two */
+	unsigned bits;		/* log2(nslots) */
 	uint32_t count;
 	uint32_t max;		/* cap on entries */
 	uint64_t *offs;		/* id -> (arena offset << 8) | length */
@@ -189,8 +201,9 @@ void trace_map_init(struct trace_map *m, uint32_t max);
 void trace_map_release(struct trace_map *m);
 uint64_t trace_map_hash(const char *s, size_t n);
 /*
- * Find s (len n <= 255) or insert it; *id is its id, *added whether it is
- * new.  ERR_LIMIT past max entries, ERR_INVAL for n > 255, ERR_NOMEM.
+ * Find s (len n <= 255, hash h from trace_map_hash) or insert it; *id is
+ * its id, *added whether it is new.  ERR_LIMIT past max entries, ERR_INVAL
+ * for n > 255, ERR_NOMEM; the map is unchanged on failure.
  */
 int trace_map_get(struct trace_map *m, const char *s, size_t n, uint64_t h,
 		  uint32_t *id, bool *added);
@@ -201,7 +214,7 @@ const char *trace_map_key(const struct trace_map *m, uint32_t id, size_t *n);
 static inline void trace_map_prefetch(const struct trace_map *m, uint64_t h)
 {
 	if (m->slots)
-		__builtin_prefetch(&m->slots[h & (m->nslots - 1)]);
+		__builtin_prefetch(&m->slots[h >> (64 - m->bits)]);
 }
 
 /* Intern a user: the trace's map, exposed to the readers' fast path. */
@@ -284,6 +297,9 @@ static inline bool trace_time_ok(int64_t t)
 /* ------------------------------------------------------------ simulator */
 
 #define TRACE_NEVER INT64_MAX
+
+/* Within a user, sessions replay by (connect, duration, bytes). */
+int trace_session_cmp(const void *a, const void *b);
 
 /*
  * Until when a record written at w for a lineage (full exchange at t0,

@@ -2,12 +2,11 @@
  * trace_simulate.c - the credential-caching simulator, user by user.
  *
  * Without a capacity limit the cache of one user never affects another's,
- * so the simulation splits by user: sessions are grouped by user (one
- * in-place counting sort), and each user's handful of sessions is loaded
- * once into small local arrays and replayed for every strategy x lifetime
- * point while it sits in the L1 cache.  The whole sweep is then a few
- * sequential passes over the session array instead of one random-access
- * pass per point.
+ * so the simulation splits by user: a counting sort of session indices
+ * groups them by user (4 bytes a session; the sessions themselves do not
+ * move), and each user's handful of sessions is loaded once into small
+ * local arrays, ordered by time, and replayed for every strategy x
+ * lifetime point while it sits in the L1 cache.
  *
  * Replay of one user (semantics in docs/trace.md): events in time order,
  * a disconnect before a connect at the same second (but never a session's
@@ -18,12 +17,16 @@
  * starting a new lineage.
  *
  * Peak records: each user's record is usable over a union of intervals;
- * their starts and ends go into a difference array per point with one slot
- * per second of the trace, and a prefix sum gives the count after all the
- * events of each second.  Difference arrays are what bounds memory, so the
- * points are run in groups that fit a budget tied to the trace size; a
- * trace so sparse that one array would not fit is counted at a coarser
- * resolution, and the result says which.
+ * their starts and ends go into a difference array per point, and a
+ * prefix sum gives the records held in each slot of time.  Updates land in
+ * random places (users are replayed one after another, each all over the
+ * trace), so the arrays are kept small enough to stay in cache: at most
+ * peak_slots slots (TRACE_PEAK_SLOTS_DEFAULT), one second each when the
+ * trace is short enough, otherwise the power of two seconds that fits.  A slot counts every
+ * record usable at any moment within it, so a coarse peak is an upper
+ * bound, off by at most the records written or expired within one slot;
+ * the result reports the resolution (1 = exact, the count after all the
+ * events of each second).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +38,7 @@
 
 /* Per-user working set, sized for the busiest user. */
 struct scratch {
+	struct trace_session *x;	/* the user's sessions, by time */
 	int64_t *c, *d;		/* connect, disconnect */
 	uint32_t *dur;
 	uint64_t *bytes;
@@ -46,6 +50,7 @@ struct scratch {
 
 static void scratch_free(struct scratch *s)
 {
+	free(s->x);
 	free(s->c);
 	free(s->d);
 	free(s->dur);
@@ -61,6 +66,7 @@ static int scratch_alloc(struct scratch *s, size_t n)
 {
 	memset(s, 0, sizeof(*s));
 	n = n ? n : 1;
+	s->x = malloc(n * sizeof(*s->x));
 	s->c = malloc(n * sizeof(*s->c));
 	s->d = malloc(n * sizeof(*s->d));
 	s->dur = malloc(n * sizeof(*s->dur));
@@ -70,8 +76,8 @@ static int scratch_alloc(struct scratch *s, size_t n)
 	s->lt0 = malloc(n * sizeof(*s->lt0));
 	s->le = malloc(n * sizeof(*s->le));
 	s->ld = malloc(n * sizeof(*s->ld));
-	if (!s->c || !s->d || !s->dur || !s->bytes || !s->ord || !s->lin_of ||
-	    !s->lt0 || !s->le || !s->ld) {
+	if (!s->x || !s->c || !s->d || !s->dur || !s->bytes || !s->ord ||
+	    !s->lin_of || !s->lt0 || !s->le || !s->ld) {
 		scratch_free(s);
 		return ERR_NOMEM;
 	}
@@ -82,28 +88,34 @@ struct diff {
 	int32_t *a;
 	size_t len;
 	int64_t base;
-	uint32_t res;
+	unsigned shift;		/* slot = (t - base) >> shift */
 };
 
 static inline void diff_add(struct diff *df, int64_t a, int64_t b)
 {
-	size_t i = (size_t)((a - df->base) / df->res);
+	size_t i = (size_t)((a - df->base) >> df->shift);
 
 	if (i < df->len)
 		df->a[i]++;
 	if (b != TRACE_NEVER) {
-		size_t j = (size_t)((b - df->base) / df->res);
+		/* One past the last slot the interval touches. */
+		size_t j = (size_t)((b - 1 - df->base) >> df->shift) + 1;
 
 		if (j < df->len)
 			df->a[j]--;
 	}
 }
 
-/* Replay one user's n sessions (already in scratch) for one point. */
-static void replay(struct scratch *s, size_t n, const struct trace_sim_point *pt,
-		   uint64_t max_age, struct trace_sim_result *res,
-		   struct diff *df)
+/*
+ * Replay one user's n sessions (already in scratch) for one point.
+ * Inlined per strategy so the lifetime test compiles to one comparison.
+ */
+static inline __attribute__((always_inline)) void
+replay(struct scratch *s, size_t n, enum trace_strategy st,
+       const struct trace_sim_point *pt, uint64_t max_age,
+       struct trace_sim_result *res, struct diff *df)
 {
+	struct trace_sim_point p = { st, pt->lifetime };
 	uint32_t rec = NO_REC, nlin = 0;
 	int64_t until = 0, start = 0;
 	bool active = false;
@@ -119,7 +131,7 @@ static void replay(struct scratch *s, size_t n, const struct trace_sim_point *pt
 
 			s->le[l] += s->dur[j];
 			s->ld[l] += s->bytes[j];
-			u = trace_sim_until(pt, max_age, w, s->lt0[l], s->le[l],
+			u = trace_sim_until(&p, max_age, w, s->lt0[l], s->le[l],
 					    s->ld[l]);
 			if (active && until > w) {
 				if (u <= w) {
@@ -153,16 +165,40 @@ static void replay(struct scratch *s, size_t n, const struct trace_sim_point *pt
 		diff_add(df, start, until);
 }
 
-/* Load a user's sessions and their disconnect order into scratch. */
-static void load(struct scratch *s, const struct trace_session *x, size_t n)
+/* The order both engines replay a user's sessions in. */
+int trace_session_cmp(const void *a, const void *b)
+{
+	const struct trace_session *x = a, *y = b;
+	uint64_t bx = x->bytes_in + x->bytes_out, by = y->bytes_in + y->bytes_out;
+
+	if (x->connect != y->connect)
+		return x->connect < y->connect ? -1 : 1;
+	if (x->duration != y->duration)
+		return x->duration < y->duration ? -1 : 1;
+	if (bx != by)
+		return bx < by ? -1 : 1;
+	return 0;
+}
+
+/* Load a user's sessions, by time, and their disconnect order. */
+static void load(struct scratch *s, const struct trace_session *ss,
+		 const uint32_t *idx, size_t n)
 {
 	bool sorted = true;
 
 	for (size_t i = 0; i < n; i++) {
-		s->c[i] = x[i].connect;
-		s->d[i] = (int64_t)x[i].connect + x[i].duration;
-		s->dur[i] = x[i].duration;
-		s->bytes[i] = x[i].bytes_in + x[i].bytes_out;
+		s->x[i] = ss[idx[i]];
+		if (i && trace_session_cmp(&s->x[i - 1], &s->x[i]) > 0)
+			sorted = false;
+	}
+	if (!sorted)
+		qsort(s->x, n, sizeof(*s->x), trace_session_cmp);
+	sorted = true;
+	for (size_t i = 0; i < n; i++) {
+		s->c[i] = s->x[i].connect;
+		s->d[i] = (int64_t)s->x[i].connect + s->x[i].duration;
+		s->dur[i] = s->x[i].duration;
+		s->bytes[i] = s->x[i].bytes_in + s->x[i].bytes_out;
 		s->ord[i] = (uint32_t)i;
 		if (i && s->d[i] < s->d[i - 1])
 			sorted = false;
@@ -192,46 +228,78 @@ static int check_points(const struct trace_sim_point *pts, size_t n)
 	return 0;
 }
 
+/* idx: session indices grouped by user; first[u]..first[u+1] is user u. */
+static int group_by_user(const struct trace *t, uint32_t **idx_out,
+			 uint32_t **first_out, size_t *maxu)
+{
+	const struct trace_session *ss = trace_sessions(t);
+	size_t ns = trace_count(t), nu = trace_user_count(t);
+	uint32_t *idx = malloc((ns ? ns : 1) * sizeof(*idx));
+	uint32_t *first = calloc(nu + 1, sizeof(*first));
+	uint32_t *next = NULL;
+
+	if (!idx || !first)
+		goto fail;
+	for (size_t i = 0; i < ns; i++)
+		first[ss[i].user + 1]++;
+	*maxu = 0;
+	for (size_t u = 0; u < nu; u++) {
+		if (first[u + 1] > *maxu)
+			*maxu = first[u + 1];
+		first[u + 1] += first[u];
+	}
+	next = malloc((nu ? nu : 1) * sizeof(*next));
+	if (!next)
+		goto fail;
+	memcpy(next, first, nu * sizeof(*next));
+	for (size_t i = 0; i < ns; i++)
+		idx[next[ss[i].user]++] = (uint32_t)i;
+	free(next);
+	*idx_out = idx;
+	*first_out = first;
+	return 0;
+fail:
+	free(idx);
+	free(first);
+	return ERR_NOMEM;
+}
+
 int trace_simulate(struct trace *t, const struct trace_sim_params *p,
 		   const struct trace_sim_point *pts, size_t n,
 		   struct trace_sim_result *res)
 {
-	const struct trace_session *ss;
-	size_t ns = trace_count(t), maxu = 0, budget, per, group;
+	const struct trace_session *ss = trace_sessions(t);
+	size_t ns = trace_count(t), nu = trace_user_count(t), maxu = 0;
+	size_t budget, per, group;
+	uint32_t *idx = NULL, *first = NULL;
 	struct scratch sc = { 0 };
 	struct diff *df = NULL;
-	int64_t first, last;
-	uint64_t span;
-	uint32_t resolution = 1;
+	int64_t first_t, last_t;
+	uint64_t span, slots;
+	unsigned shift = 0;
 	int rc;
 
 	if ((rc = check_points(pts, n)) != 0)
 		return rc;
 	if (p->capacity)
 		return trace_simulate_global(t, p, pts, n, res);
-	if ((rc = trace_sort_by_user(t)) != 0)
-		return rc;
-	ss = trace_sessions(t);
 	for (size_t i = 0; i < n; i++)
 		res[i] = (struct trace_sim_result){ .point = pts[i],
 						    .sessions = ns };
 	if (!ns || !n)
 		return 0;
-	for (size_t a = 0, b; a < ns; a = b) {
-		for (b = a + 1; b < ns && ss[b].user == ss[a].user; b++)
-			;
-		if (b - a > maxu)
-			maxu = b - a;
-	}
-	if ((rc = scratch_alloc(&sc, maxu)) != 0)
+	if ((rc = group_by_user(t, &idx, &first, &maxu)) != 0)
 		return rc;
-	trace_span(t, &first, &last);
-	span = (uint64_t)(last - first) + 1;
-	/* Difference arrays may take 12 bytes a session, at least 64 MiB. */
-	budget = ns * 12 > (64u << 20) ? ns * 12 : (64u << 20);
-	while ((span / resolution + 1) * sizeof(int32_t) > budget)
-		resolution *= 2;
-	per = (size_t)(span / resolution + 1);
+	if ((rc = scratch_alloc(&sc, maxu)) != 0)
+		goto out;
+	trace_span(t, &first_t, &last_t);
+	span = (uint64_t)(last_t - first_t) + 1;
+	slots = p->peak_slots ? p->peak_slots : TRACE_PEAK_SLOTS_DEFAULT;
+	while ((span >> shift) > slots)
+		shift++;
+	per = (size_t)(span >> shift) + 2;
+	/* All points in one pass unless their arrays pass 64 MiB together. */
+	budget = 64u << 20;
 	group = budget / (per * sizeof(int32_t));
 	if (group < 1)
 		group = 1;
@@ -249,21 +317,41 @@ int trace_simulate(struct trace *t, const struct trace_sim_params *p,
 			goto out;
 		}
 		df[g].len = per;
-		df[g].base = first;
-		df[g].res = resolution;
+		df[g].base = first_t;
+		df[g].shift = shift;
 	}
 	for (size_t p0 = 0; p0 < n; p0 += group) {
 		size_t np = n - p0 < group ? n - p0 : group;
 
 		for (size_t k = 0; k < np; k++)
 			memset(df[k].a, 0, per * sizeof(int32_t));
-		for (size_t a = 0, b; a < ns; a = b) {
-			for (b = a + 1; b < ns && ss[b].user == ss[a].user; b++)
-				;
-			load(&sc, ss + a, b - a);
-			for (size_t k = 0; k < np; k++)
-				replay(&sc, b - a, &pts[p0 + k], p->max_age,
-				       &res[p0 + k], &df[k]);
+		for (size_t u = 0; u < nu; u++) {
+			size_t a = first[u], cnt = first[u + 1] - a;
+
+			if (!cnt)
+				continue;
+			/* The next user's sessions are scattered: fetch them now. */
+			if (u + 1 < nu)
+				for (size_t k = first[u + 1]; k < first[u + 1] + 4 &&
+				     k < ns; k++)
+					__builtin_prefetch(&ss[idx[k]]);
+			load(&sc, ss, idx + a, cnt);
+			for (size_t k = 0; k < np; k++) {
+				const struct trace_sim_point *pt = &pts[p0 + k];
+				struct trace_sim_result *r = &res[p0 + k];
+
+				switch (pt->strategy) {
+				case TRACE_CLOCKED:
+					replay(&sc, cnt, TRACE_CLOCKED, pt, p->max_age, r, &df[k]);
+					break;
+				case TRACE_ESTABLISHED:
+					replay(&sc, cnt, TRACE_ESTABLISHED, pt, p->max_age, r, &df[k]);
+					break;
+				case TRACE_DATA:
+					replay(&sc, cnt, TRACE_DATA, pt, p->max_age, r, &df[k]);
+					break;
+				}
+			}
 		}
 		for (size_t k = 0; k < np; k++) {
 			int64_t cur = 0, peak = 0;
@@ -274,7 +362,7 @@ int trace_simulate(struct trace *t, const struct trace_sim_params *p,
 					peak = cur;
 			}
 			res[p0 + k].peak_records = (uint64_t)peak;
-			res[p0 + k].peak_resolution = resolution;
+			res[p0 + k].peak_resolution = 1u << shift;
 		}
 	}
 	rc = 0;
@@ -284,5 +372,7 @@ out:
 			free(df[g].a);
 	free(df);
 	scratch_free(&sc);
+	free(idx);
+	free(first);
 	return rc;
 }

@@ -14,28 +14,17 @@
 #include "common/err.h"
 #include "trace/trace_int.h"
 
-static int cmp_time(const void *a, const void *b)
-{
-	const struct trace_session *x = a, *y = b;
-
-	if (x->connect != y->connect)
-		return x->connect < y->connect ? -1 : 1;
-	if (x->duration != y->duration)
-		return x->duration < y->duration ? -1 : 1;
-	return 0;
-}
-
 static void sort_small(struct trace_session *s, size_t n)
 {
 	if (n > 24) {
-		qsort(s, n, sizeof(*s), cmp_time);
+		qsort(s, n, sizeof(*s), trace_session_cmp);
 		return;
 	}
 	for (size_t i = 1; i < n; i++) {
 		struct trace_session v = s[i];
 		size_t j = i;
 
-		while (j > 0 && cmp_time(&s[j - 1], &v) > 0) {
+		while (j > 0 && trace_session_cmp(&s[j - 1], &v) > 0) {
 			s[j] = s[j - 1];
 			j--;
 		}

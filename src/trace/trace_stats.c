@@ -91,6 +91,9 @@ int trace_stats_compute(const struct trace *t, struct trace_stats *s)
 		s->dur_hist[bin32(trace_dur_bin_max, TRACE_DUR_BINS, x->duration)]++;
 		s->in_hist[bin64(trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_in)]++;
 		s->out_hist[bin64(trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_out)]++;
+		/* Users come in random order: fetch a few sessions ahead. */
+		if (i + 16 < n)
+			__builtin_prefetch(&visits[ss[i + 16].user], 1);
 		if (visits[x->user] < UINT32_MAX)
 			visits[x->user]++;
 	}
