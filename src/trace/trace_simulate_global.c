@@ -133,11 +133,39 @@ static void expire(struct g *g, int64_t t)
 	}
 }
 
-/* Stable sort of idx[0..n) by key[idx[i]] (two 16-bit radix passes). */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Stable sort of idx[0..n) by key[idx[i]]: two 16-bit radix passes, or
+ * for small n (where the 64K counters would dominate) a sort of
+ * (key << 32 | position) pairs, which ties by position just the same.
+ */
 static int radix_idx(uint32_t *idx, size_t n, const uint32_t *key)
 {
-	uint32_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
-	uint32_t *cnt = malloc(65536 * sizeof(*cnt));
+	uint32_t *tmp, *cnt;
+
+	if (n < 16384) {
+		uint64_t *kv = malloc((n ? n : 1) * sizeof(*kv));
+
+		if (!kv)
+			return ERR_NOMEM;
+		for (size_t i = 0; i < n; i++)
+			kv[i] = (uint64_t)key[idx[i]] << 32 | i;
+		qsort(kv, n, sizeof(*kv), cmp_u64);
+		for (size_t i = 0; i < n; i++)
+			kv[i] = idx[(uint32_t)kv[i]];
+		for (size_t i = 0; i < n; i++)
+			idx[i] = (uint32_t)kv[i];
+		free(kv);
+		return 0;
+	}
+	tmp = malloc(n * sizeof(*tmp));
+	cnt = malloc(65536 * sizeof(*cnt));
 
 	if (!tmp || !cnt) {
 		free(tmp);
