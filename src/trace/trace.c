@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/err.h"
 #include "trace/trace_int.h"
@@ -52,6 +53,14 @@ static int grow(struct trace *t, size_t want)
 	s = realloc(t->s, c * sizeof(*s));
 	if (!s)
 		return ERR_NOMEM;
+	/* Large arrays: huge pages mean 512 times fewer page faults. */
+	if (c * sizeof(*s) >= (8u << 20)) {
+		uintptr_t a = ((uintptr_t)s + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
+		uintptr_t e = ((uintptr_t)(s + c)) & ~(uintptr_t)((2u << 20) - 1);
+
+		if (e > a)
+			(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+	}
 	t->s = s;
 	t->cap = c;
 	return 0;

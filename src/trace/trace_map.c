@@ -109,6 +109,23 @@ static int grow_slots(struct trace_map *m)
 	return 0;
 }
 
+/* Short equal-length compare, word by word (no call into libc). */
+static inline bool short_eq(const char *a, const char *b, size_t n)
+{
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		uint64_t x, y;
+
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	for (; n; a++, b++, n--)
+		if (*a != *b)
+			return false;
+	return true;
+}
+
 static bool slot_eq(const struct trace_map *m, const struct trace_map_slot *sl,
 		    uint32_t hi, const char *s, size_t n)
 {
@@ -117,7 +134,7 @@ static bool slot_eq(const struct trace_map *m, const struct trace_map_slot *sl,
 	if (sl->hi != hi || sl->len != n)
 		return false;
 	if (n <= TRACE_MAP_INLINE)
-		return memcmp(sl->key, s, n) == 0;
+		return short_eq(sl->key, s, n);
 	o = m->offs[sl->id1 - 1];
 	return memcmp(m->arena + (o >> 8), s, n) == 0;
 }

@@ -165,6 +165,52 @@ replay(struct scratch *s, size_t n, enum trace_strategy st,
 		diff_add(df, start, until);
 }
 
+/*
+ * replay() for sequential sessions: each session's end comes before the
+ * next connect, so the record always holds the lineage of the session
+ * just ended and three numbers are the whole state.  Same results.
+ */
+static inline __attribute__((always_inline)) void
+replay_seq(const struct scratch *s, size_t n, enum trace_strategy st,
+	   const struct trace_sim_point *pt, uint64_t max_age,
+	   struct trace_sim_result *res, struct diff *df)
+{
+	struct trace_sim_point p = { st, pt->lifetime };
+	int64_t t0 = 0, until = 0, start = 0;
+	uint64_t e = 0, d = 0, full = 0;
+	bool active = false;
+
+	for (size_t i = 0; i < n; i++) {
+		int64_t w = s->d[i], u;
+
+		/* Whether this resumes is data-dependent and unpredictable:
+		 * written so the compiler can use conditional moves. */
+		bool r = active & (s->c[i] < until);
+
+		full += !r;
+		t0 = r ? t0 : s->c[i];
+		e = (r ? e : 0) + s->dur[i];
+		d = (r ? d : 0) + s->bytes[i];
+		u = trace_sim_until(&p, max_age, w, t0, e, d);
+		if (active && until > w) {
+			if (u <= w) {
+				diff_add(df, start, w);
+				active = false;
+			}
+		} else {
+			if (active)
+				diff_add(df, start, until);
+			active = u > w;
+			start = w;
+		}
+		until = u;
+	}
+	if (active)
+		diff_add(df, start, until);
+	res->full += full;
+	res->resumed += n - full;
+}
+
 /* The order both engines replay a user's sessions in. */
 int trace_session_cmp(const void *a, const void *b)
 {
@@ -180,10 +226,16 @@ int trace_session_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Load a user's sessions, by time, and their disconnect order. */
-static void load(struct scratch *s, const struct trace_session *ss,
+/*
+ * Load a user's sessions, by time, and their disconnect order.  Returns
+ * whether they are sequential (each ends no later than the next starts),
+ * as almost every user's are.
+ */
+static bool load(struct scratch *s, const struct trace_session *ss,
 		 const uint32_t *idx, size_t n)
 {
+	bool seq = true;
+
 	bool sorted = true;
 
 	for (size_t i = 0; i < n; i++) {
@@ -202,9 +254,11 @@ static void load(struct scratch *s, const struct trace_session *ss,
 		s->ord[i] = (uint32_t)i;
 		if (i && s->d[i] < s->d[i - 1])
 			sorted = false;
+		if (i && s->d[i - 1] > s->c[i])
+			seq = false;
 	}
 	if (sorted)
-		return;
+		return seq;
 	/* Overlapping sessions: insertion sort by (disconnect, index). */
 	for (size_t i = 1; i < n; i++) {
 		uint32_t v = s->ord[i];
@@ -216,6 +270,7 @@ static void load(struct scratch *s, const struct trace_session *ss,
 		}
 		s->ord[j] = v;
 	}
+	return seq;
 }
 
 static int check_points(const struct trace_sim_point *pts, size_t n)
@@ -327,30 +382,28 @@ int trace_simulate(struct trace *t, const struct trace_sim_params *p,
 			memset(df[k].a, 0, per * sizeof(int32_t));
 		for (size_t u = 0; u < nu; u++) {
 			size_t a = first[u], cnt = first[u + 1] - a;
+			bool seq;
 
 			if (!cnt)
 				continue;
-			/* The next user's sessions are scattered: fetch them now. */
-			if (u + 1 < nu)
-				for (size_t k = first[u + 1]; k < first[u + 1] + 4 &&
-				     k < ns; k++)
+			/* Users' sessions are scattered: fetch two users ahead. */
+			if (u + 2 < nu)
+				for (size_t k = first[u + 2]; k < first[u + 3] &&
+				     k < first[u + 2] + 16; k++)
 					__builtin_prefetch(&ss[idx[k]]);
-			load(&sc, ss, idx + a, cnt);
+			seq = load(&sc, ss, idx + a, cnt);
 			for (size_t k = 0; k < np; k++) {
 				const struct trace_sim_point *pt = &pts[p0 + k];
 				struct trace_sim_result *r = &res[p0 + k];
 
+#define RUN(ST) (seq ? replay_seq(&sc, cnt, ST, pt, p->max_age, r, &df[k]) \
+		     : replay(&sc, cnt, ST, pt, p->max_age, r, &df[k]))
 				switch (pt->strategy) {
-				case TRACE_CLOCKED:
-					replay(&sc, cnt, TRACE_CLOCKED, pt, p->max_age, r, &df[k]);
-					break;
-				case TRACE_ESTABLISHED:
-					replay(&sc, cnt, TRACE_ESTABLISHED, pt, p->max_age, r, &df[k]);
-					break;
-				case TRACE_DATA:
-					replay(&sc, cnt, TRACE_DATA, pt, p->max_age, r, &df[k]);
-					break;
+				case TRACE_CLOCKED: RUN(TRACE_CLOCKED); break;
+				case TRACE_ESTABLISHED: RUN(TRACE_ESTABLISHED); break;
+				case TRACE_DATA: RUN(TRACE_DATA); break;
 				}
+#undef RUN
 			}
 		}
 		for (size_t k = 0; k < np; k++) {
