@@ -104,7 +104,8 @@ struct trace_reader *trace_reader_new(struct trace *t,
 void trace_reader_free(struct trace_reader *rd);
 
 /*
- * Read one file (gzip-compressed or plain, told apart by its magic bytes).
+ * Read one file (gzip-compressed or plain, told apart by its magic bytes;
+ * "-" is standard input).
  * Parser state carries over between files, so rotated logs may be given in
  * any order.  Fails with ERR_IO (file unreadable), ERR_UNSUPPORTED (format
  * not recognised), ERR_SYNTAX (malformed line under strict) or ERR_NOMEM /

@@ -410,12 +410,22 @@ int trace_reader_file(struct trace_reader *rd, const char *path)
 	int rc;
 
 	set_name(cx, path);
-	src.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (src.fd < 0)
-		goto io;
-	if (fstat(src.fd, &sb) != 0)
-		goto io;
-	m = pread(src.fd, magic, 2, 0);
+	if (strcmp(path, "-") == 0) {
+		/* Standard input: zlib reads plain data through unchanged. */
+		src.fd = dup(0);
+		if (src.fd < 0 || fstat(src.fd, &sb) != 0)
+			goto io;
+		m = 2;
+		magic[0] = 0x1f;
+		magic[1] = 0x8b;
+	} else {
+		src.fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (src.fd < 0)
+			goto io;
+		if (fstat(src.fd, &sb) != 0)
+			goto io;
+		m = pread(src.fd, magic, 2, 0);
+	}
 	if (m == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
 		src.gz = gzdopen(src.fd, "rb");
 		if (!src.gz)

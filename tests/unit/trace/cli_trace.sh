@@ -47,4 +47,6 @@ grep -q "full-exchanges-data.svg" "$work/plots/index.html" || fail "index.html"
 "$reswan" trace simulate "$work/s.csv.gz" --strategy established --lifetimes 2h \
 	--capacity 10 --max-age 1d >"$work/cap.txt"
 grep -Eq "^established +2h " "$work/cap.txt" || fail "capacity run"
+gzip -c "$data/asa.log" | "$reswan" trace stats - --year 2006 >"$work/stdin.txt" 2>/dev/null
+grep -Eq "Total connections +4$" "$work/stdin.txt" || fail "gzip on standard input"
 echo "cli_trace: ok"
