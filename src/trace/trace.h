@@ -109,7 +109,9 @@ void trace_reader_free(struct trace_reader *rd);
  * Parser state carries over between files, so rotated logs may be given in
  * any order.  Fails with ERR_IO (file unreadable), ERR_UNSUPPORTED (format
  * not recognised), ERR_SYNTAX (malformed line under strict) or ERR_NOMEM /
- * ERR_LIMIT; trace_reader_error() then says what and where.
+ * ERR_LIMIT; trace_reader_error() then says what and where.  Sessions
+ * completed before a failure stay in the trace (a log is not a
+ * transaction); callers that need all-or-nothing discard the trace.
  */
 int trace_reader_file(struct trace_reader *rd, const char *path);
 /* The same for bytes in memory, reported under the given name. */

@@ -1,6 +1,7 @@
 /*
  * trace_stats.c - the paper's Table II and the data behind Figures 2-5,
- * in one pass over the sessions plus one over the per-user counts.
+ * in one pass over the sessions plus one over the per-user counts, and
+ * their rendering as text or JSON.
  *
  * Bins are fixed so that traces can be compared with each other and with
  * the paper; each bin holds values up to and including its bound.
