@@ -440,6 +440,11 @@ int trace_reader_file(struct trace_reader *rd, const char *path)
 	}
 	if (!fill(&src, buf, cap, &have, &eof))
 		goto io;
+	if (have == 0) {
+		/* An empty log (rotated with no traffic) adds nothing. */
+		rc = 0;
+		goto out;
+	}
 	if ((rc = select_parser(rd, buf, have, &p)) != 0)
 		goto out;
 	/* Canonical CSV: one session a line; size the array once. */

@@ -47,6 +47,9 @@ grep -q "full-exchanges-data.svg" "$work/plots/index.html" || fail "index.html"
 "$reswan" trace simulate "$work/s.csv.gz" --strategy established --lifetimes 2h \
 	--capacity 10 --max-age 1d >"$work/cap.txt"
 grep -Eq "^established +2h " "$work/cap.txt" || fail "capacity run"
+: >"$work/empty.log"
+"$reswan" trace stats "$work/empty.log" "$data/asa.log" --year 2006 >"$work/empty.txt" 2>/dev/null ||
+	fail "an empty file must be accepted"
 gzip -c "$data/asa.log" | "$reswan" trace stats - --year 2006 >"$work/stdin.txt" 2>/dev/null
 grep -Eq "Total connections +4$" "$work/stdin.txt" || fail "gzip on standard input"
 echo "cli_trace: ok"
