@@ -74,6 +74,10 @@ void trace_sim_print(FILE *f, const struct trace_sim_params *p,
 	if (n)
 		fprintf(f, "baseline: %llu full exchanges (one per session)\n",
 			(unsigned long long)r[0].sessions);
+	if (n && r[0].peak_resolution > 1)
+		fprintf(f, "peak records: counted in %u s slots, an upper bound "
+			"(records usable at any time in the busiest slot)\n",
+			r[0].peak_resolution);
 }
 
 void trace_sim_json(FILE *f, const struct trace_sim_params *p,
