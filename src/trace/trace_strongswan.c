@@ -6,7 +6,8 @@
  * ("IKE_SA n[j] rekeyed between ...") moves the session to the new IKE_SA
  * j, found by its name and endpoints, and is not a new connection; the old
  * SA's later deletion is then ignored.  The user is the peer identity, or
- * the EAP identity when "received EAP identity 'x'" precedes establishment.
+ * the EAP identity when "received EAP identity 'x'" precedes establishment
+ * (in the SA's "<name|id>" context, or else on the same thread).
  *
  * Bytes come from CHILD_SAs: "closing CHILD_SA c{k} with SPIs x_i (N bytes)
  * y_o (M bytes) ..." is logged when a CHILD_SA is rekeyed or deleted on its
@@ -60,6 +61,8 @@ struct ss {
 	struct trace_map ike;	/* IKE_SA unique id -> slot in ike_sess */
 	uint32_t *ike_sess;	/* session index or NONE */
 	size_t ike_cap;
+	uint32_t *ike_eap;	/* EAP identity (user id) seen in the SA's context */
+	size_t ike_eap_cap;
 	struct trace_map peer;	/* name, endpoints -> slot in peer_ike */
 	uint32_t *peer_ike;	/* IKE_SA map slot */
 	size_t peer_cap;
@@ -110,6 +113,7 @@ static void ss_free(void *st)
 	trace_map_release(&s->ts);
 	trace_map_release(&s->spi);
 	free(s->ike_sess);
+	free(s->ike_eap);
 	free(s->peer_ike);
 	free(s->children);
 	free(s->ts_child);
@@ -314,17 +318,25 @@ static int ike_up(struct ss *s, struct trace_rd_ctx *cx, int64_t t,
 		if (s->ike_sess[ike] != NONE &&
 		    (rc = end_session(s, cx, s->ike_sess[ike], t, 0)))
 			return rc;
-		if (th && th->eap_len) {
-			id = th->eap;
-			idlen = th->eap_len;
-		}
-		if (idlen > TRACE_USER_MAX)
-			return trace_rd_malformed(cx, 0, "peer identity longer than %d bytes",
-						  TRACE_USER_MAX);
-		rc = trace_user_id(trace_rd_trace(cx), id, idlen,
-				   trace_map_hash(id, idlen), &user);
-		if (rc)
+		if ((rc = ensure_u32(&s->ike_eap, &s->ike_eap_cap, ike)))
 			return rc;
+		if (s->ike_eap[ike] != NONE) {
+			/* "<name|i> received EAP identity": the surest tie. */
+			user = s->ike_eap[ike];
+			s->ike_eap[ike] = NONE;
+		} else {
+			if (th && th->eap_len) {
+				id = th->eap;
+				idlen = th->eap_len;
+			}
+			if (idlen > TRACE_USER_MAX)
+				return trace_rd_malformed(cx, 0, "peer identity longer than %d bytes",
+							  TRACE_USER_MAX);
+			rc = trace_user_id(trace_rd_trace(cx), id, idlen,
+					   trace_map_hash(id, idlen), &user);
+			if (rc)
+				return rc;
+		}
 		if ((rc = new_session(s, user, t, &idx)))
 			return rc;
 	}
@@ -647,15 +659,27 @@ static int ss_line(void *st, struct trace_rd_ctx *cx, struct buf_reader *l)
 		return child_down(s, cx, &r, false, has_ctx, ctx);
 	if (sc_lit(&r, "closing expired CHILD_SA "))
 		return child_down(s, cx, &r, true, has_ctx, ctx);
-	if (sc_lit(&r, "received EAP identity '") && th) {
+	if (sc_lit(&r, "received EAP identity '")) {
 		const char *e;
 		size_t n;
 
 		sc_until(&r, '\'', &e, &n);
 		if (!sc_char(&r, '\'') || n == 0 || n > TRACE_USER_MAX)
 			return trace_rd_malformed(cx, 0, "bad EAP identity");
-		memcpy(th->eap, e, n);
-		th->eap_len = (uint32_t)n;
+		if (has_ctx) {
+			uint32_t ike, user;
+			int rc;
+
+			if ((rc = slot_num(&s->ike, &s->ike_sess, &s->ike_cap, ctx, &ike)) ||
+			    (rc = ensure_u32(&s->ike_eap, &s->ike_eap_cap, ike)) ||
+			    (rc = trace_user_id(trace_rd_trace(cx), e, n,
+						trace_map_hash(e, n), &user)))
+				return rc;
+			s->ike_eap[ike] = user;
+		} else if (th) {
+			memcpy(th->eap, e, n);
+			th->eap_len = (uint32_t)n;
+		}
 	}
 	return 0;
 }

@@ -197,6 +197,8 @@ static void radius_fixture(void **state)
  *          (14:00:00): 14398 s
  *   eve    EAP identity, rw[4] 13:05:01 until DESTROYING at 13:35:01: 1800 s
  *   line 24: broken CHILD_SA line -> malformed
+ *   frank  EAP identity in rw[5]'s context (another thread establishes it):
+ *          13:50:01, open to 14:00:00: 599 s
  */
 static void strongswan_fixture(void **state)
 {
@@ -206,13 +208,16 @@ static void strongswan_fixture(void **state)
 	(void)state;
 	assert_int_equal(l.rc, 0);
 	assert_int_equal(trace_reader_last_format(l.rd), TRACE_FMT_STRONGSWAN);
-	assert_int_equal(trace_count(l.t), 3);
+	assert_int_equal(trace_count(l.t), 4);
 	assert_int_equal(user_sessions(l.t, "carol@example.org"), 1);
 	check(user_session(l.t, "carol@example.org", 0), T2024 + 10 * H + 1, 10799,
 	      6300, 8400, 0);
 	check(user_session(l.t, "dave@example.org", 0), T2024 + 10 * H + 2, 14398,
 	      0, 0, TRACE_SESSION_OPEN);
 	check(user_session(l.t, "eve", 0), T2024 + 13 * H + 5 * MIN + 1, 1800, 0, 0, 0);
+	check(user_session(l.t, "frank", 0), T2024 + 13 * H + 50 * MIN + 1, 599, 0, 0,
+	      TRACE_SESSION_OPEN);
+	assert_int_equal(trace_reader_open_closed(l.rd), 2);
 	assert_int_equal(trace_reader_malformed(l.rd), 1);
 	assert_non_null(strstr(trace_reader_diag(l.rd, 0), "charon.log:24:"));
 	unload(&l);
