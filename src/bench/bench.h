@@ -52,4 +52,13 @@ const char *bench_fmt_ns(double ns, char *buf, size_t len);
 int bench_crypto_main(const struct bench_opts *o);
 int bench_cache_main(const struct bench_opts *o);
 
+/*
+ * Benchmarks with options of their own take the command line instead.
+ * Trace analysis: writes a large synthetic trace, then times `wc -l` on it
+ * next to `reswan trace stats` and `reswan trace simulate --strategy all`
+ * (run as child processes of the reswan binary, /proc/self/exe unless
+ * --reswan PATH), with each one's peak resident memory.
+ */
+int bench_trace_main(int argc, char **argv);
+
 #endif

@@ -22,5 +22,6 @@ int cmd_down_main(int argc, char **argv);
 int cmd_status_main(int argc, char **argv);
 int cmd_stats_main(int argc, char **argv);
 int cmd_reload_main(int argc, char **argv);
+int cmd_trace_main(int argc, char **argv);
 
 #endif

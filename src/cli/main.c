@@ -8,7 +8,8 @@
 
 static const struct cli_command commands[] = {
 	{ "version", "print the version", cmd_version_main },
-	{ "bench", "measure crypto costs (reswan bench crypto)", cmd_bench_main },
+	{ "bench", "run benchmarks (crypto, cache, trace, ...)", cmd_bench_main },
+	{ "trace", "characterise VPN logs, simulate credential caching", cmd_trace_main },
 	{ "config", "check or show a reswand configuration", cmd_config_main },
 	{ "up", "establish a connection (reswand)", cmd_up_main },
 	{ "down", "delete a connection's IKE SAs (reswand)", cmd_down_main },
