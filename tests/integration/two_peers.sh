@@ -57,7 +57,7 @@ done
 [ "$(jq -c "$gc[\"remote-ts\"]" "$G")" = "$(jq -c "$gc[\"local-ts\"]" "$C")" ] ||
 	it_fail "gateway remote-ts != client local-ts"
 it_jq "$G" "$gc[\"local-ts\"] == [\"10.1.0.0/16\"]"
-it_jq "$G" "$gc[\"remote-ts\"] == [\"$IT_CL\"]"
+it_jq "$G" "$gc[\"remote-ts\"] == [\"$IT_CL/32\"]"
 
 # The text status names the connection and the state.
 it_rs gw status | grep -q "^gw: #1, ESTABLISHED" || it_fail "text status of the gateway"

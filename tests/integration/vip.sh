@@ -23,8 +23,8 @@ vip=$(it_jqv "$C" '.["ike-sas"][0]["local-vips"]')
 echo "$vip" | grep -Eq '^10\.3\.0\.([0-9]{1,3})$' || it_fail "client virtual IP '$vip' is not in 10.3.0.0/24"
 [ "$(it_jqv "$G" '.["ike-sas"][0]["remote-vips"]')" = "$vip" ] ||
 	it_fail "gateway leased '$(it_jqv "$G" '.["ike-sas"][0]["remote-vips"]')', client has '$vip'"
-it_jq "$C" ".[\"ike-sas\"][0][\"child-sas\"][0][\"local-ts\"] == [\"$vip\"]"
-it_jq "$G" ".[\"ike-sas\"][0][\"child-sas\"][0][\"remote-ts\"] == [\"$vip\"]"
+it_jq "$C" ".[\"ike-sas\"][0][\"child-sas\"][0][\"local-ts\"] == [\"$vip/32\"]"
+it_jq "$G" ".[\"ike-sas\"][0][\"child-sas\"][0][\"remote-ts\"] == [\"$vip/32\"]"
 it_rs cl status | grep -q "$vip" || it_fail "text status of the client lacks $vip"
 
 # The lease is released with the session and given out again.
