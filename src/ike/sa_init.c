@@ -129,7 +129,15 @@ int sa_init_start(struct ike_sa *sa)
 			addr_range_first(&c->local_addrs[0], &sa->local);
 		else
 			sa->local.family = sa->remote.family;
-		sa->local.port = c->local_port;
+		/* A remote port other than 500 is NAT-T from the start (as
+		 * strongSwan does it): the whole exchange stays on it and our
+		 * NAT-T port, with the non-ESP marker. */
+		if (c->remote_port != IKEV2_PORT) {
+			sa->natt = true;
+			sa->local.port = ike->env.params.natt_port;
+		} else {
+			sa->local.port = ike->env.params.port;
+		}
 		sa->ke_group = negotiate_first_dh(&c->ike);
 		sa->ni_len = IKE_NONCE_LEN;
 		if ((rc = ike_random(ike, sa->ni, sa->ni_len)) != 0)
@@ -281,9 +289,12 @@ void sa_init_process_response(struct ike_sa *sa, struct msg_in *in)
 		sa_log(sa, LOG_LVL_ERROR, "key derivation failed: %s", err_str(rc));
 		goto fail;
 	}
-	if (sa->natt) {
+	if (sa->natt && sa->remote.port == IKEV2_PORT) {
+		/* RFC 7296 2.23: float to the NAT-T ports. */
 		sa->remote.port = IKEV2_NATT_PORT;
-		sa->local.port = IKEV2_NATT_PORT;
+		sa->local.port = sa->ike->env.params.natt_port;
+	} else if (sa->natt) {
+		sa->local.port = sa->ike->env.params.natt_port;
 	}
 	if ((rc = auth_start(sa)) != 0) {
 		sa_log(sa, LOG_LVL_ERROR, "IKE_AUTH: %s", err_str(rc));
