@@ -308,6 +308,24 @@ fail:
 
 /* ---- responder ---- */
 
+bool sa_init_retransmission(struct ike *ike, struct msg_in *in)
+{
+	struct wire_hdr h;
+	struct ike_sa *sa;
+
+	wire_hdr_parse(&h, in->raw, in->len);
+	sa = sa_find_half_open(ike, h.spi_i, &in->remote);
+	if (!sa)
+		return false;
+	/* The same bytes as the request we answered: the same answer. */
+	if (sa->have_resp && sa->resp_msgid == 0 &&
+	    hmap_siphash(ike->hash_key, in->raw, in->len) == sa->resp_req_hash) {
+		ike->stats.rx_retransmits++;
+		msg_resend_response(sa);
+	}
+	return true;
+}
+
 int sa_init_admit(struct ike *ike, struct msg_in *in, const struct wire_span *ni)
 {
 	const struct ike_params *par = &ike->env.params;
@@ -389,22 +407,12 @@ void sa_init_respond(struct ike *ike, struct msg_in *in)
 	struct wire_span nonce;
 	uint8_t gir[KE_MAX_SECRET_LEN], num;
 	size_t gir_len = sizeof(gir);
-	struct wire_hdr h;
 	bool addr_match;
 	char ab[ADDR_STRLEN];
 	int rc;
 
-	/* A retransmission of a request we answered: same answer. */
-	wire_hdr_parse(&h, in->raw, in->len);
-	sa = sa_find_half_open(ike, h.spi_i, &in->remote);
-	if (sa) {
-		if (sa->have_resp && sa->resp_msgid == 0 &&
-		    hmap_siphash(ike->hash_key, in->raw, in->len) == sa->resp_req_hash) {
-			ike->stats.rx_retransmits++;
-			msg_resend_response(sa);
-		}
+	if (sa_init_retransmission(ike, in))
 		return;
-	}
 	if ((rc = wire_msg_parse(in->m, in->raw, in->len, NULL)) != 0) {
 		ike->stats.rx_invalid++;
 		ike_log_rl(ike, LOG_LVL_INFO, "%s: malformed IKE_SA_INIT: %s",
