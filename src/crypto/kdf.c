@@ -30,7 +30,7 @@ int kdf_skeyseed(uint16_t prf_id, const uint8_t *ni, size_t ni_len,
 		 const uint8_t *gir, size_t gir_len, uint8_t *out)
 {
 	uint8_t key[2 * KDF_NONCE_MAX];
-	struct prf *p = NULL;
+	struct crypto_span in = { gir, gir_len };
 	int ret = ERR_INVAL;
 
 	if (!nonce_ok(ni, ni_len) || !nonce_ok(nr, nr_len) || !gir || !gir_len)
@@ -41,14 +41,9 @@ int kdf_skeyseed(uint16_t prf_id, const uint8_t *ni, size_t ni_len,
 	/* The key is Ni | Nr: HMAC takes any key length, so no truncation. */
 	memcpy(key, ni, ni_len);
 	memcpy(key + ni_len, nr, nr_len);
-	ret = ERR_CRYPTO;
-	p = prf_new(prf_id, key, ni_len + nr_len);
-	if (!p)
-		goto out;
-	ret = prf_compute1(p, gir, gir_len, out);
+	ret = prf_once(prf_id, key, ni_len + nr_len, &in, 1, out);
 out:
 	wipe(key, sizeof(key));
-	prf_free(p);
 	return ret;
 }
 
@@ -58,20 +53,13 @@ int kdf_skeyseed_rekey(uint16_t old_prf_id, const struct kdf_key *old_sk_d,
 		       const uint8_t *nr, size_t nr_len, uint8_t *out)
 {
 	struct crypto_span in[3] = { { gir, gir_len }, { ni, ni_len }, { nr, nr_len } };
-	struct prf *p;
-	int ret;
 
 	if (!old_sk_d || !nonce_ok(ni, ni_len) || !nonce_ok(nr, nr_len) ||
 	    !gir || !gir_len)
 		return ERR_INVAL;
 	if (!prf_supported(old_prf_id))
 		return ERR_UNSUPPORTED;
-	p = prf_new(old_prf_id, old_sk_d->b, old_sk_d->len);
-	if (!p)
-		return ERR_CRYPTO;
-	ret = prf_compute(p, in, 3, out);
-	prf_free(p);
-	return ret;
+	return prf_once(old_prf_id, old_sk_d->b, old_sk_d->len, in, 3, out);
 }
 
 /* Take the next len octets of the stream into k. */

@@ -134,44 +134,51 @@ int prf_compute1(const struct prf *p, const void *in, size_t len, uint8_t *out)
 	return prf_compute(p, &s, 1, out);
 }
 
-/* One prf+ block: t = prf(K, t[0..tlen) | S | counter); t holds p->len. */
-static int plus_block(const struct prf *p, uint8_t *t, size_t tlen,
-		      const struct crypto_span *seed, size_t n, uint8_t counter)
+/*
+ * One prf+ block: t = prf(K, t[0..tlen) | S | counter) on c, a copy of the
+ * keyed context; after the first block c is re-initialised with the same
+ * key (EVP_MAC_init with a NULL key keeps it), which costs far less than
+ * another copy.
+ */
+static int plus_block(const struct prf *p, EVP_MAC_CTX *c, bool reinit,
+		      uint8_t *t, size_t tlen, const struct crypto_span *seed,
+		      size_t n, uint8_t counter)
 {
-	EVP_MAC_CTX *c = EVP_MAC_CTX_dup(p->keyed);
 	size_t got = 0;
-	int ret = ERR_CRYPTO;
 
-	if (!c || (tlen && EVP_MAC_update(c, t, tlen) != 1))
-		goto out;
+	if (reinit && EVP_MAC_init(c, NULL, 0, NULL) != 1)
+		return ERR_CRYPTO;
+	if (tlen && EVP_MAC_update(c, t, tlen) != 1)
+		return ERR_CRYPTO;
 	for (size_t i = 0; i < n; i++)
 		if (seed[i].len && EVP_MAC_update(c, seed[i].p, seed[i].len) != 1)
-			goto out;
+			return ERR_CRYPTO;
 	if (EVP_MAC_update(c, &counter, 1) != 1 ||
 	    EVP_MAC_final(c, t, &got, p->len) != 1 || got != p->len)
-		goto out;
-	ret = 0;
-out:
-	EVP_MAC_CTX_free(c);
-	return ret;
+		return ERR_CRYPTO;
+	return 0;
 }
 
 int prf_plus(const struct prf *p, const struct crypto_span *seed, size_t n,
 	     uint8_t *out, size_t out_len)
 {
 	uint8_t t[PRF_MAX_LEN];
+	EVP_MAC_CTX *c;
 	size_t done = 0;
 	unsigned k = 0;
 	int ret = 0;
 
 	if (out_len > PRF_PLUS_MAX_BLOCKS * p->len)
 		return ERR_INVAL;
+	if (!(c = EVP_MAC_CTX_dup(p->keyed)))
+		return ERR_CRYPTO;
 	/* T1 = prf(K, S | 0x01), Tk = prf(K, T(k-1) | S | k). */
 	while (done < out_len) {
 		size_t take = out_len - done < p->len ? out_len - done : p->len;
 
 		k++;
-		ret = plus_block(p, t, k > 1 ? p->len : 0, seed, n, (uint8_t)k);
+		ret = plus_block(p, c, k > 1, t, k > 1 ? p->len : 0, seed, n,
+				 (uint8_t)k);
 		if (ret)
 			goto out;
 		memcpy(out + done, t, take);
@@ -182,6 +189,45 @@ out:
 		crypto_log_errors("prf_plus");
 		wipe(out, out_len);
 	}
+	EVP_MAC_CTX_free(c);
 	wipe(t, sizeof(t));
 	return ret;
+}
+
+/*
+ * The contexts prf_once() keys afresh on every call, one per digest and
+ * thread: a key used for one computation needs no allocation at all.
+ * HMAC state left in them after EVP_MAC_final is overwritten by the next
+ * EVP_MAC_init (the provider cleanses key material it replaces).
+ */
+static __thread EVP_MAC_CTX *once_ctx[3];
+
+int prf_once(uint16_t prf_id, const uint8_t *key, size_t key_len,
+	     const struct crypto_span *in, size_t n, uint8_t *out)
+{
+	static const uint8_t nokey[1];
+	OSSL_PARAM params[2];
+	int i = find(prf_id);
+	size_t got = 0;
+	EVP_MAC_CTX *c;
+
+	if (i < 0 || !crypto_hmac() || !crypto_md(prfs[i].md))
+		return ERR_UNSUPPORTED;
+	if (!once_ctx[i] && !(once_ctx[i] = EVP_MAC_CTX_new(crypto_hmac())))
+		return ERR_NOMEM;
+	c = once_ctx[i];
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+		(char *)(uintptr_t)crypto_md_name(prfs[i].md), 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_MAC_init(c, key_len ? key : nokey, key_len, params) != 1)
+		goto fail;
+	for (size_t k = 0; k < n; k++)
+		if (in[k].len && EVP_MAC_update(c, in[k].p, in[k].len) != 1)
+			goto fail;
+	if (EVP_MAC_final(c, out, &got, prfs[i].len) != 1 || got != prfs[i].len)
+		goto fail;
+	return 0;
+fail:
+	crypto_log_errors("prf_once");
+	return ERR_CRYPTO;
 }

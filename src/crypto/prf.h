@@ -65,4 +65,12 @@ int prf_compute1(const struct prf *p, const void *in, size_t len, uint8_t *out);
 int prf_plus(const struct prf *p, const struct crypto_span *seed, size_t n,
 	     uint8_t *out, size_t out_len);
 
+/*
+ * prf(key, in[0] | ... | in[n-1]) for a key used once (SKEYSEED, a PSK
+ * pad, a MAC): no context is allocated or copied.  Not reentrant within a
+ * thread (it keeps one context per PRF per thread).
+ */
+int prf_once(uint16_t prf_id, const uint8_t *key, size_t key_len,
+	     const struct crypto_span *in, size_t n, uint8_t *out);
+
 #endif

@@ -37,7 +37,7 @@ static uint8_t *signed_octets(struct ike_sa *sa, bool of_initiator,
 	size_t nonce_len = of_initiator ? sa->nr_len : sa->ni_len;
 	const struct kdf_key *skp = of_initiator ? &sa->sk_pi : &sa->sk_pr;
 	size_t plen = prf_out_len(sa->suite.prf);
-	struct prf *p;
+	struct crypto_span body = { id_body->p, id_body->len };
 	uint8_t *out;
 
 	if (!msg || !plen)
@@ -47,14 +47,11 @@ static uint8_t *signed_octets(struct ike_sa *sa, bool of_initiator,
 		return NULL;
 	memcpy(out, msg, msg_len);
 	memcpy(out + msg_len, nonce, nonce_len);
-	p = prf_new(sa->suite.prf, skp->b, skp->len);
-	if (!p || prf_compute1(p, id_body->p, id_body->len,
-			       out + msg_len + nonce_len) != 0) {
-		prf_free(p);
+	if (prf_once(sa->suite.prf, skp->b, skp->len, &body, 1,
+		     out + msg_len + nonce_len) != 0) {
 		free(out);
 		return NULL;
 	}
-	prf_free(p);
 	*len = msg_len + nonce_len + plen;
 	return out;
 }
@@ -63,21 +60,14 @@ static int psk_auth(uint16_t prf_id, const struct config_psk *psk,
 		    const uint8_t *octets, size_t len, uint8_t *out)
 {
 	uint8_t inner[PRF_MAX_LEN];
-	struct prf *p = prf_new(prf_id, psk->secret, psk->secret_len);
-	int rc = ERR_CRYPTO;
+	struct crypto_span pad = { (const uint8_t *)KEY_PAD, KEY_PAD_LEN };
+	struct crypto_span msg = { octets, len };
+	int rc;
 
-	if (!p)
-		return rc;
-	rc = prf_compute1(p, KEY_PAD, KEY_PAD_LEN, inner);
-	prf_free(p);
-	if (rc)
-		return rc;
-	p = prf_new(prf_id, inner, prf_out_len(prf_id));
+	rc = prf_once(prf_id, psk->secret, psk->secret_len, &pad, 1, inner);
+	if (rc == 0)
+		rc = prf_once(prf_id, inner, prf_out_len(prf_id), &msg, 1, out);
 	wipe(inner, sizeof(inner));
-	if (!p)
-		return ERR_CRYPTO;
-	rc = prf_compute1(p, octets, len, out);
-	prf_free(p);
 	return rc;
 }
 

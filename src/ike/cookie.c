@@ -49,18 +49,14 @@ static int mac(const uint8_t *secret, const struct wire_span *ni,
 {
 	uint8_t full[PRF_MAX_LEN], spi[8];
 	struct crypto_span in[3];
-	struct prf *p = prf_new(IKEV2_PRF_HMAC_SHA2_256, secret, 32);
 	int rc;
 
-	if (!p)
-		return ERR_CRYPTO;
 	for (int i = 0; i < 8; i++)
 		spi[i] = (uint8_t)(spi_i >> (56 - 8 * i));
 	in[0] = (struct crypto_span){ ni->p, ni->len };
 	in[1] = (struct crypto_span){ remote->ip, addr_len(remote) };
 	in[2] = (struct crypto_span){ spi, sizeof(spi) };
-	rc = prf_compute(p, in, 3, full);
-	prf_free(p);
+	rc = prf_once(IKEV2_PRF_HMAC_SHA2_256, secret, 32, in, 3, full);
 	memcpy(out, full, COOKIE_MAC_LEN);
 	wipe(full, sizeof(full));
 	return rc;

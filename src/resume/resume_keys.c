@@ -43,13 +43,8 @@ int resume_keys(struct ike_sa *sa, const uint8_t rs[CACHE_SECRET_LEN],
 		{ sa->ni, sa->ni_len },
 		{ sa->nr, sa->nr_len },
 	};
-	struct prf *p = prf_new(sa->suite.prf, rs, CACHE_SECRET_LEN);
-	int rc;
+	int rc = prf_once(sa->suite.prf, rs, CACHE_SECRET_LEN, in, 4, skeyseed);
 
-	if (!p)
-		return ERR_CRYPTO;
-	rc = prf_compute(p, in, 4, skeyseed);
-	prf_free(p);
 	if (rc == 0)
 		rc = sa_keys_from_skeyseed(sa, skeyseed);
 	wipe(skeyseed, sizeof(skeyseed));
@@ -59,15 +54,8 @@ int resume_keys(struct ike_sa *sa, const uint8_t rs[CACHE_SECRET_LEN],
 static int mac(uint16_t prf_id, const struct kdf_key *k,
 	       const struct crypto_span *in, size_t n, uint8_t *out, size_t *len)
 {
-	struct prf *p = prf_new(prf_id, k->b, k->len);
-	int rc;
-
-	if (!p)
-		return ERR_CRYPTO;
-	rc = prf_compute(p, in, n, out);
-	prf_free(p);
 	*len = prf_out_len(prf_id);
-	return rc;
+	return prf_once(prf_id, k->b, k->len, in, n, out);
 }
 
 int resume_mac_r(struct ike_sa *sa, uint8_t *out, size_t *len)

@@ -205,6 +205,36 @@ static void prf_plus_caps_at_255_blocks(void **state)
 	prf_free(p);
 }
 
+/* prf_once must equal a keyed context, for every PRF, long keys included. */
+static void prf_once_equals_keyed(void **state)
+{
+	static const uint16_t ids[] = { IKEV2_PRF_HMAC_SHA2_256, IKEV2_PRF_HMAC_SHA2_384,
+					IKEV2_PRF_HMAC_SHA2_512 };
+	uint8_t key[200], data[300], a[PRF_MAX_LEN], b[PRF_MAX_LEN];
+	struct crypto_span in[2] = { { data, 100 }, { data + 100, 200 } };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(i * 7 + 1);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 13 + 5);
+	for (size_t k = 0; k < 3; k++) {
+		for (size_t klen = 0; klen <= sizeof(key); klen += 50) {
+			struct prf *p = prf_new(ids[k], key, klen);
+
+			assert_non_null(p);
+			assert_int_equal(prf_compute(p, in, 2, a), 0);
+			assert_int_equal(prf_once(ids[k], key, klen, in, 2, b), 0);
+			assert_memory_equal(a, b, prf_out_len(ids[k]));
+			/* Twice in a row: the reused context is re-keyed. */
+			assert_int_equal(prf_once(ids[k], key, klen, in, 2, b), 0);
+			assert_memory_equal(a, b, prf_out_len(ids[k]));
+			prf_free(p);
+		}
+	}
+	assert_int_equal(prf_once(999, key, 10, in, 2, b), ERR_UNSUPPORTED);
+}
+
 /* FIPS 180-4 examples: "abc" split across spans, and the empty message. */
 static void hash_fips180_vectors(void **state)
 {
@@ -238,6 +268,7 @@ int test_group_prf(void)
 		cmocka_unit_test(prf_plus_matches_definition),
 		cmocka_unit_test(prf_plus_caps_at_255_blocks),
 		cmocka_unit_test(hash_fips180_vectors),
+		cmocka_unit_test(prf_once_equals_keyed),
 	};
 	return cmocka_run_group_tests_name("crypto_prf", tests, NULL, NULL);
 }
