@@ -33,6 +33,10 @@ static inline int rand_priv_bytes(struct rand_src *r, void *out, size_t n)
 
 /* OpenSSL's DRBGs (RAND_bytes / RAND_priv_bytes); static, never freed. */
 struct rand_src *rand_system(void);
+/* The same, with public bytes drawn from a per-thread pool refilled 4 KiB
+ * at a time (cheap small draws); private bytes unbuffered.  For a process
+ * that does not fork after its first draw. */
+struct rand_src *rand_system_buffered(void);
 
 /*
  * A deterministic source for tests: the ChaCha20 keystream under

@@ -433,7 +433,7 @@ struct daemon *daemon_new(const struct opts *opts)
 		goto nomem;
 	memset(&env, 0, sizeof(env));
 	env.clock = clock_system();
-	env.rand = rand_system();
+	env.rand = rand_system_buffered();
 	env.io = (struct ike_io){ .send = net_send, .ctx = d->net };
 	env.dp = dp_record_ops(d->dp);
 	env.events = (struct ike_events){ .sa_up = on_sa_up,

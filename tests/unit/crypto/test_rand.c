@@ -49,6 +49,31 @@ static void system_source_fills(void **state)
 	assert_memory_not_equal(x, y, sizeof(x));
 }
 
+static void buffered_source_never_repeats(void **state)
+{
+	struct rand_src *r = rand_system_buffered();
+	static uint8_t seen[5000][16];
+	uint8_t big[3000];
+
+	(void)state;
+	/* 5000 draws of 16 octets cross several pool refills; no two alike,
+	 * none all-zero (a wiped pool handed out again would show). */
+	for (int i = 0; i < 5000; i++) {
+		static const uint8_t zero[16];
+
+		assert_int_equal(rand_bytes(r, seen[i], 16), 0);
+		assert_memory_not_equal(seen[i], zero, 16);
+		if (i)
+			assert_memory_not_equal(seen[i], seen[i - 1], 16);
+	}
+	for (int i = 0; i < 5000; i += 97)
+		for (int j = i + 1; j < 5000; j += 89)
+			assert_memory_not_equal(seen[i], seen[j], 16);
+	/* Large draws bypass the pool. */
+	assert_int_equal(rand_bytes(r, big, sizeof(big)), 0);
+	assert_int_equal(rand_priv_bytes(r, big, 32), 0);
+}
+
 static void memeq_compares_all_bytes(void **state)
 {
 	uint8_t a[33], b[33];
@@ -71,6 +96,7 @@ int test_group_rand(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(det_is_reproducible_and_seed_dependent),
 		cmocka_unit_test(system_source_fills),
+		cmocka_unit_test(buffered_source_never_repeats),
 		cmocka_unit_test(memeq_compares_all_bytes),
 	};
 	return cmocka_run_group_tests_name("crypto_rand", tests, NULL, NULL);
