@@ -19,9 +19,11 @@
 #include "common/err.h"
 #include "common/wipe.h"
 #include "crypto/crypto.h"
+#include "crypto/hash.h"
 #include "crypto/prf.h"
 #include "crypto/sign.h"
 #include "crypto/x509.h"
+#include "ike/certcache.h"
 #include "ike/internal.h"
 
 #define KEY_PAD "Key Pad for IKEv2"
@@ -207,29 +209,64 @@ out:
 	return rc;
 }
 
-/* Check the peer's certificate chain and identity; *pub on success. */
+/* Earliest notAfter over a chain, as seconds. */
+static int64_t chain_not_after(struct x509_cert *const *certs, size_t n)
+{
+	int64_t end = INT64_MAX, nb, na;
+
+	for (size_t i = 0; i < n; i++)
+		if (x509_cert_validity(certs[i], &nb, &na) == 0 && na < end)
+			end = na;
+	return end;
+}
+
+/*
+ * The peer's public key: from its CERT payloads (chain verified against
+ * the connection's CAs, or found verified in the engine's certificate
+ * cache), else from remote.certs in the configuration; and the identity
+ * must be in the certificate.  *pub is borrowed (cache or *owned); free
+ * *owned after use.
+ */
 static int peer_pubkey(struct ike_sa *sa, const struct config_conn *c,
 		       const struct msg_in *in, const struct wire_id *id,
-		       struct sign_pub **pub)
+		       const struct sign_pub **pub, struct sign_pub **owned)
 {
 	const struct x509_cert *inter[X509_MAX_INTERMEDIATES];
 	struct x509_cert *certs[X509_MAX_INTERMEDIATES + 1] = { 0 };
+	struct crypto_span ders[X509_MAX_INTERMEDIATES + 1];
+	const struct x509_store *store = creds_cas(sa->cfg->creds, c->name);
 	const struct x509_cert *leaf = NULL;
 	const struct wire_payload *p;
+	uint8_t key[CERTCACHE_KEY_LEN];
+	int64_t now = (int64_t)(ike_wall(sa->ike) / CLOCK_US_PER_SEC);
 	const char *why = NULL;
-	size_t n = 0;
+	size_t n = 0, nd = 0;
 	int rc = 0;
 
-	for (p = wire_msg_first(in->m, IKEV2_PL_CERT); p && rc == 0;
+	*pub = NULL;
+	*owned = NULL;
+	for (p = wire_msg_first(in->m, IKEV2_PL_CERT); p;
 	     p = wire_msg_next(in->m, p, IKEV2_PL_CERT)) {
 		if (p->u.cert.encoding != IKEV2_CERT_X509_SIGNATURE)
 			continue;
-		if (n > X509_MAX_INTERMEDIATES) {
-			rc = ERR_LIMIT;
-			break;
+		if (nd > X509_MAX_INTERMEDIATES)
+			return ERR_LIMIT;
+		ders[nd].p = p->u.cert.data.p;
+		ders[nd++].len = p->u.cert.data.len;
+	}
+	/* A chain this engine verified before: no parsing, no verifying. */
+	if (nd && hash_compute(HASH_SHA256, ders, nd, key) == 0 &&
+	    certcache_find(sa->ike->certs, key, sa->cfg->gen, store, now, &leaf,
+			   pub) == 0) {
+		if (x509_cert_match_id(leaf, id->type, id->data.p, id->data.len) != 0) {
+			sa_log(sa, LOG_LVL_INFO, "peer identity not in its certificate");
+			*pub = NULL;
+			return ERR_CERT;
 		}
-		rc = x509_cert_load_mem(p->u.cert.data.p, p->u.cert.data.len,
-					&certs[n]);
+		goto key_type;
+	}
+	for (size_t i = 0; i < nd && rc == 0; i++) {
+		rc = x509_cert_load_mem(ders[i].p, ders[i].len, &certs[n]);
 		if (rc == 0)
 			n++;
 	}
@@ -248,9 +285,7 @@ static int peer_pubkey(struct ike_sa *sa, const struct config_conn *c,
 		goto out;
 	}
 	if (n) {
-		rc = x509_verify(creds_cas(sa->cfg->creds, c->name), leaf, inter,
-				 n - 1, (int64_t)(ike_wall(sa->ike) / CLOCK_US_PER_SEC),
-				 &why);
+		rc = x509_verify(store, leaf, inter, n - 1, now, &why);
 		if (rc) {
 			sa_log(sa, LOG_LVL_INFO, "peer certificate rejected: %s",
 			       why ? why : err_str(rc));
@@ -262,25 +297,38 @@ static int peer_pubkey(struct ike_sa *sa, const struct config_conn *c,
 		rc = ERR_CERT;
 		goto out;
 	}
-	*pub = x509_cert_pub(leaf);
-	if (!*pub)
+	*owned = x509_cert_pub(leaf);
+	if (!*owned) {
 		rc = ERR_CRYPTO;
-	else if (c->remote.key_type != CONFIG_KEY_ANY) {
+		goto out;
+	}
+	*pub = *owned;
+	if (n) {
+		/* Keep the verified chain: the cache takes the leaf and key. */
+		certcache_add(sa->ike->certs, key, sa->cfg->gen, store,
+			      chain_not_after(certs, n), certs[0], *owned);
+		certs[0] = NULL;
+		*owned = NULL;
+	}
+key_type:
+	if (c->remote.key_type != CONFIG_KEY_ANY) {
 		enum sign_key_type t = sign_pub_type(*pub);
 		bool ok = (c->remote.key_type == CONFIG_KEY_RSA && t == SIGN_KEY_RSA) ||
 			  (c->remote.key_type == CONFIG_KEY_ED25519 && t == SIGN_KEY_ED25519) ||
 			  (c->remote.key_type == CONFIG_KEY_ECDSA &&
 			   (t == SIGN_KEY_ECDSA_P256 || t == SIGN_KEY_ECDSA_P384));
 
-		if (!ok) {
-			sign_pub_free(*pub);
-			*pub = NULL;
+		if (!ok)
 			rc = ERR_CERT;
-		}
 	}
 out:
 	for (size_t i = 0; i < n; i++)
 		x509_cert_free(certs[i]);
+	if (rc) {
+		sign_pub_free(*owned);
+		*owned = NULL;
+		*pub = NULL;
+	}
 	return rc;
 }
 
@@ -308,9 +356,10 @@ static int verify_auth(struct ike_sa *sa, const struct config_conn *c,
 			rc = auth->data.len == plen &&
 			     crypto_memeq(want, auth->data.p, plen) ? 0 : ERR_AUTH;
 	} else {
-		struct sign_pub *pub = NULL;
+		const struct sign_pub *pub = NULL;
+		struct sign_pub *owned = NULL;
 
-		rc = peer_pubkey(sa, c, in, &pid->u.id, &pub);
+		rc = peer_pubkey(sa, c, in, &pid->u.id, &pub, &owned);
 		if (rc == 0) {
 			if (auth->method == IKEV2_AUTH_DIGITAL_SIGNATURE)
 				rc = sign_auth_verify(pub, auth->data.p, auth->data.len,
@@ -324,7 +373,7 @@ static int verify_auth(struct ike_sa *sa, const struct config_conn *c,
 			else
 				rc = ERR_AUTH;
 		}
-		sign_pub_free(pub);
+		sign_pub_free(owned);
 	}
 	wipe(want, sizeof(want));
 	free(octets);

@@ -22,6 +22,7 @@
 struct named_cert {
 	char *path;
 	struct x509_cert *cert;
+	const struct sign_key *key;	/* end-entity certs: our key for it */
 };
 
 struct conn_cas {
@@ -78,11 +79,26 @@ void creds_free(struct creds *c)
 	free(c);
 }
 
+/* Whether k is the private half of cert's public key.  Expensive in
+ * OpenSSL 3 (key encoding): done once, when either is added. */
+static bool key_fits(const struct sign_key *k, const struct x509_cert *cert)
+{
+	struct sign_pub *want = x509_cert_pub(cert), *have = sign_key_pub(k);
+	bool ok = want && have && sign_pub_equal(want, have);
+
+	sign_pub_free(want);
+	sign_pub_free(have);
+	return ok;
+}
+
 int creds_add_key(struct creds *c, struct sign_key *k)
 {
 	if (c->nkeys >= CREDS_MAX_KEYS)
 		return ERR_LIMIT;
 	c->keys[c->nkeys++] = k;
+	for (size_t i = 0; i < c->ncerts; i++)
+		if (!c->certs[i].key && key_fits(k, c->certs[i].cert))
+			c->certs[i].key = k;
 	return 0;
 }
 
@@ -98,13 +114,22 @@ static int add_named(struct named_cert *arr, size_t *n, const char *path,
 		return ERR_NOMEM;
 	arr[*n].path = p;
 	arr[*n].cert = cert;
+	arr[*n].key = NULL;
 	(*n)++;
 	return 0;
 }
 
 int creds_add_cert(struct creds *c, const char *path, struct x509_cert *cert)
 {
-	return add_named(c->certs, &c->ncerts, path, cert);
+	int rc = add_named(c->certs, &c->ncerts, path, cert);
+
+	for (size_t i = 0; rc == 0 && i < c->nkeys; i++) {
+		if (key_fits(c->keys[i], cert)) {
+			c->certs[c->ncerts - 1].key = c->keys[i];
+			break;
+		}
+	}
+	return rc;
 }
 
 int creds_add_ca(struct creds *c, const char *path, struct x509_cert *cert)
@@ -166,20 +191,14 @@ const struct x509_cert *creds_cert(const struct creds *c, const char *path)
 const struct sign_key *creds_key_for_cert(const struct creds *c,
 					  const struct x509_cert *cert)
 {
-	struct sign_pub *want = x509_cert_pub(cert);
-	const struct sign_key *found = NULL;
-
-	if (!want)
-		return NULL;
-	for (size_t i = 0; i < c->nkeys && !found; i++) {
-		struct sign_pub *have = sign_key_pub(c->keys[i]);
-
-		if (have && sign_pub_equal(want, have))
-			found = c->keys[i];
-		sign_pub_free(have);
-	}
-	sign_pub_free(want);
-	return found;
+	/* Paired when loaded: a pointer walk, no key encoding. */
+	for (size_t i = 0; i < c->ncerts; i++)
+		if (c->certs[i].cert == cert)
+			return c->certs[i].key;
+	for (size_t i = 0; i < c->nkeys; i++)
+		if (key_fits(c->keys[i], cert))
+			return c->keys[i];
+	return NULL;
 }
 
 const struct x509_store *creds_cas(const struct creds *c, const char *conn)

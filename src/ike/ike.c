@@ -14,6 +14,7 @@
 #include "common/wipe.h"
 #include "config/config.h"
 #include "crypto/rand.h"
+#include "ike/certcache.h"
 #include "ike/internal.h"
 
 void ike_params_default(struct ike_params *p)
@@ -52,7 +53,8 @@ void ike_cfg_unref(struct ike_cfg *c)
 	free(c);
 }
 
-static struct ike_cfg *cfg_wrap(struct config *cfg, struct creds *creds)
+static struct ike_cfg *cfg_wrap(struct ike *ike, struct config *cfg,
+				 struct creds *creds)
 {
 	struct ike_cfg *c = calloc(1, sizeof(*c));
 
@@ -61,6 +63,7 @@ static struct ike_cfg *cfg_wrap(struct config *cfg, struct creds *creds)
 	c->cfg = cfg;
 	c->creds = creds;
 	c->refs = 1;
+	c->gen = ++ike->cfg_gen;
 	return c;
 }
 
@@ -74,8 +77,9 @@ struct ike *ike_new(const struct ike_env *env, struct config *cfg,
 	ike->env = *env;
 	ike->rx = wire_msg_new();
 	ike->pt = malloc(IKE_MAX_MSG);
-	ike->cfg = cfg_wrap(cfg, creds);
-	if (!ike->rx || !ike->pt || !ike->cfg ||
+	ike->cfg = cfg_wrap(ike, cfg, creds);
+	ike->certs = certcache_new();
+	if (!ike->rx || !ike->pt || !ike->cfg || !ike->certs ||
 	    hmap_init(&ike->by_spi, 1024) != 0 ||
 	    hmap_init(&ike->half_open, 1024) != 0 ||
 	    hmap_init(&ike->leases, 64) != 0 ||
@@ -126,6 +130,7 @@ void ike_free(struct ike *ike)
 	hmap_destroy(&ike->child_spis);
 	timerq_destroy(&ike->timers);
 	ike_cfg_unref(ike->cfg);
+	certcache_free(ike->certs);
 	wire_msg_free(ike->rx);
 	if (ike->pt) {
 		wipe(ike->pt, IKE_MAX_MSG);
@@ -138,12 +143,14 @@ void ike_free(struct ike *ike)
 
 int ike_set_config(struct ike *ike, struct config *cfg, struct creds *creds)
 {
-	struct ike_cfg *c = cfg_wrap(cfg, creds);
+	struct ike_cfg *c = cfg_wrap(ike, cfg, creds);
 
 	if (!c)
 		return ERR_NOMEM;
 	ike_cfg_unref(ike->cfg);
 	ike->cfg = c;
+	/* Chains verified against the old trust stores: gone. */
+	certcache_clear(ike->certs);
 	return 0;
 }
 

@@ -156,6 +156,7 @@ struct ike_cfg {
 	struct config *cfg;
 	struct creds *creds;
 	unsigned refs;
+	uint64_t gen;			/* unique per engine, never reused */
 };
 
 struct ike_sa {
@@ -295,6 +296,8 @@ struct ike {
 	struct wire_msg *rx;		/* scratch: the message being handled */
 	uint8_t *pt;			/* scratch: decrypted inner chain */
 	struct ike_lease *lease_list;
+	struct certcache *certs;	/* verified peer chains */
+	uint64_t cfg_gen;
 	struct ike_ext ext;
 	bool shutting_down;
 };

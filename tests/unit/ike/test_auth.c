@@ -12,6 +12,9 @@
 
 #include "common/err.h"
 #include "harness.h"
+#include "config/diag.h"
+#include "crypto/x509.h"
+#include "ike/certcache.h"
 #include "ike/internal.h"
 
 static const char *const ca[] = { "ca.pem", NULL };
@@ -113,6 +116,65 @@ static void responder_identity_checked(void **state)
 	(void)state;
 	assert_int_not_equal(tpeer_up(n->peers[1], "peer"), 0);
 	assert_int_equal(tpeer_count_sas(n->peers[1], NULL), 0);
+	tnet_free(n);
+}
+
+static void verified_chains_are_cached(void **state)
+{
+	struct tnet *n = cert_pair(&gw, &rsa, "client.example", "gw.example");
+	struct tpeer *g = n->peers[0], *c = n->peers[1];
+
+	(void)state;
+	assert_int_equal(tpeer_up(c, "peer"), 0);
+	assert_int_equal(certcache_count(g->ike->certs), 1);
+	assert_int_equal(certcache_count(c->ike->certs), 1);
+	assert_int_equal(tpeer_down(c, "peer"), 0);
+	/* Again: the same chains, found in the caches. */
+	assert_int_equal(tpeer_up(c, "peer"), 0);
+	assert_int_equal(certcache_count(g->ike->certs), 1);
+	assert_int_equal(tpeer_count_sas(g, "ESTABLISHED"), 1);
+	/* A reload empties them (the trust stores may have changed). */
+	{
+		struct config *cfg;
+		struct diag d;
+		char buf[4096];
+		struct tconf x = { .me = gw.ip, .other = rsa.ip, .my_id = gw.id,
+				   .other_id = "client.example", .auth = "pubkey",
+				   .cert = gw.cert };
+		struct creds *cr = creds_new();
+		struct x509_cert *ca_cert;
+
+		diag_init(&d);
+		tconf(buf, sizeof(buf), &x);
+		assert_int_equal(config_load_buffer("reload", buf, strlen(buf), NULL,
+						    &cfg, &d), 0);
+		assert_int_equal(x509_cert_load_file(pki("ca.pem"), &ca_cert), 0);
+		assert_int_equal(creds_add_ca(cr, pki("ca.pem"), ca_cert), 0);
+		assert_int_equal(ike_set_config(g->ike, cfg, cr), 0);
+		assert_int_equal(certcache_count(g->ike->certs), 0);
+	}
+	tnet_free(n);
+}
+
+static void cached_chain_still_checks_identity(void **state)
+{
+	struct tnet *n = cert_pair(&gw, &rsa, "%any", "gw.example");
+	struct side liar = rsa;
+	struct tpeer *l;
+	char buf[4096];
+	const char *k[] = { "client-rsa.key", NULL }, *cc[] = { "client-rsa.pem", NULL };
+	const char *ca_[] = { "ca.pem", NULL };
+	struct tconf y = { .me = "10.0.0.3", .other = gw.ip, .my_id = "admin.example",
+			   .other_id = "gw.example", .auth = "pubkey", .cert = rsa.cert };
+
+	(void)state;
+	assert_int_equal(tpeer_up(n->peers[1], "peer"), 0);
+	assert_int_equal(certcache_count(n->peers[0]->ike->certs), 1);
+	/* The same certificate chain (cached) with a name it does not hold. */
+	liar.ip = "10.0.0.3";
+	l = tpeer_new(n, "liar", liar.ip, tconf(buf, sizeof(buf), &y), NULL, k, cc, ca_);
+	assert_int_not_equal(tpeer_up(l, "peer"), 0);
+	assert_int_equal(tpeer_count_sas(n->peers[0], "ESTABLISHED"), 1);
 	tnet_free(n);
 }
 
@@ -237,6 +299,8 @@ int main(void)
 		cmocka_unit_test(untrusted_chain_rejected),
 		cmocka_unit_test(identity_not_in_certificate),
 		cmocka_unit_test(responder_identity_checked),
+		cmocka_unit_test(verified_chains_are_cached),
+		cmocka_unit_test(cached_chain_still_checks_identity),
 		cmocka_unit_test(road_warriors_get_pool_addresses),
 		cmocka_unit_test(pool_exhausted),
 		cmocka_unit_test(initial_contact_replaces_old_sa),
