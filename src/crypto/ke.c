@@ -432,6 +432,33 @@ static int ecp_derive(const struct ke *ke, const uint8_t *peer, uint8_t *out)
 
 /* ---- X25519 ----------------------------------------------------------- */
 
+/*
+ * An X25519 key from raw octets.  EVP_PKEY_new_raw_*_key() looks the key
+ * manager up by name on every call (name-map walks and string compares:
+ * ~8% of a PSK handshake's responder CPU); a per-thread EVP_PKEY_CTX made
+ * once for "X25519" skips that.  The import derives the public half of a
+ * private key (RFC 7748 5, clamping included).
+ */
+static EVP_PKEY *x25519_key(const uint8_t *octets, bool private_key)
+{
+	static __thread EVP_PKEY_CTX *ctx;
+	OSSL_PARAM params[2];
+	EVP_PKEY *pkey = NULL;
+
+	if (!ctx && !(ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL)))
+		return NULL;
+	params[0] = OSSL_PARAM_construct_octet_string(
+		private_key ? OSSL_PKEY_PARAM_PRIV_KEY : OSSL_PKEY_PARAM_PUB_KEY,
+		(void *)(uintptr_t)octets, X25519_LEN);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_PKEY_fromdata_init(ctx) != 1 ||
+	    EVP_PKEY_fromdata(ctx, &pkey, private_key ? EVP_PKEY_KEYPAIR
+						      : EVP_PKEY_PUBLIC_KEY,
+			      params) != 1)
+		return NULL;
+	return pkey;
+}
+
 static int x25519_init(struct ke *ke, const uint8_t *priv, size_t len, struct rand_src *rnd)
 {
 	uint8_t buf[X25519_LEN];
@@ -446,7 +473,7 @@ static int x25519_init(struct ke *ke, const uint8_t *priv, size_t len, struct ra
 		goto out;
 	}
 	/* The backend clamps the scalar as RFC 7748 5 says. */
-	ke->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, buf, X25519_LEN);
+	ke->pkey = x25519_key(buf, true);
 	if (!ke->pkey || EVP_PKEY_get_raw_public_key(ke->pkey, ke->pub, &plen) != 1 ||
 	    plen != X25519_LEN)
 		goto out;
@@ -460,7 +487,7 @@ out:
 static int x25519_derive(const struct ke *ke, const uint8_t *peer, uint8_t *out)
 {
 	static const uint8_t zero[X25519_LEN];
-	EVP_PKEY *pp = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, X25519_LEN);
+	EVP_PKEY *pp = x25519_key(peer, false);
 	int ret;
 
 	if (!pp)
