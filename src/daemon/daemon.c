@@ -218,7 +218,8 @@ static void on_sa_up(void *ctx, const struct ike_session_event *ev)
 	char a[ADDR_STRLEN];
 
 	(void)ctx;
-	log_info("%s #%llu up: %s @ %s%s", ev->conn,
+	/* The engine logged the establishment already, with SPIs. */
+	log_debug("%s #%llu up: %s @ %s%s", ev->conn,
 		 (unsigned long long)ev->uniqueid,
 		 ev->peer_id && *ev->peer_id ? ev->peer_id : "?",
 		 addr_fmt(&ev->remote, true, a, sizeof(a)),

@@ -27,14 +27,20 @@ static bool syslog_open;
 
 static void to_stderr(void *ctx, enum log_level lvl, const char *line)
 {
+	/* The date part changes once a second: format it only then. */
+	static time_t last_sec = -1;
+	static char when[32];
 	struct timespec ts;
 	struct tm tm;
-	char when[32] = "";
 
 	(void)ctx;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	if (gmtime_r(&ts.tv_sec, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (ts.tv_sec != last_sec) {
+		when[0] = '\0';
+		if (gmtime_r(&ts.tv_sec, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		last_sec = ts.tv_sec;
+	}
 	fprintf(stderr, "%s.%03ldZ [%s] %s\n", when, ts.tv_nsec / 1000000,
 		names[lvl], line);
 }

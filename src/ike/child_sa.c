@@ -127,7 +127,7 @@ void child_destroy(struct child_sa *c)
 		sa->bytes_out += c->final.bytes_out;
 		sa->packets_in += c->final.packets_in;
 		sa->packets_out += c->final.packets_out;
-		sa_log(sa, LOG_LVL_INFO, "CHILD_SA %s{%u} with SPIs %08x_i %08x_o "
+		sa_log(sa, LOG_LVL_DEBUG, "CHILD_SA %s{%u} with SPIs %08x_i %08x_o "
 		       "removed (%llu bytes in, %llu out)",
 		       c->cfg ? c->cfg->name : "?", c->uniqueid, c->spi_in,
 		       c->spi_out, (unsigned long long)c->final.bytes_in,

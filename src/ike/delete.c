@@ -140,7 +140,7 @@ void info_process_request(struct ike_sa *sa, struct msg_in *in)
 	else
 		msg_out_abort(&o);
 	if (delete_ike) {
-		sa_log(sa, LOG_LVL_INFO, "received DELETE for IKE_SA");
+		sa_log(sa, LOG_LVL_DEBUG, "received DELETE for IKE_SA");
 		sa_destroy(sa, IKE_DOWN_DELETED_PEER);
 	}
 }

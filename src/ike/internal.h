@@ -79,6 +79,10 @@ struct ike_request {
 	uint32_t msgid;
 	uint8_t exchange;
 	uint32_t tries;		/* retransmissions so far */
+	/* A schedule of its own (0: the engine's parameters): the first
+	 * timeout, doubling, and how many retransmissions before giving up. */
+	uint64_t first_timeout_us;
+	uint32_t max_tries;
 	struct ike_packets pkts;
 	struct timer timer;
 	bool active;
@@ -405,6 +409,9 @@ int msg_send_plain_notify(struct ike *ike, const struct wire_hdr *req,
 /* Handle a message for an existing SA: IDs, decryption, dispatch. */
 void msg_receive(struct ike_sa *sa, struct msg_in *in);
 void msg_retransmit_timer(struct timer *t, void *ctx);
+/* Give the outstanding request its own retransmission schedule. */
+void msg_request_schedule(struct ike_sa *sa, uint64_t first_timeout_us,
+			  uint32_t max_tries);
 void msg_resend_response(struct ike_sa *sa);
 /* Answer an authenticated request (same exchange and message ID) with
  * nothing but one notify: an error, or TEMPORARY_FAILURE. */

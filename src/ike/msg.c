@@ -222,6 +222,8 @@ int msg_out_send(struct msg_out *o, enum ike_task task, uint64_t arg)
 	sa->out.msgid = o->msgid;
 	sa->out.exchange = o->exchange;
 	sa->out.tries = 0;
+	sa->out.first_timeout_us = 0;
+	sa->out.max_tries = 0;
 	if (o->msgid == sa->my_msgid)
 		sa->my_msgid++;
 	ike_arm(ike, &sa->out.timer, backoff(&ike->env.params, 0));
@@ -282,14 +284,24 @@ static void give_up(struct ike_sa *sa)
 	}
 }
 
+void msg_request_schedule(struct ike_sa *sa, uint64_t first_timeout_us,
+			  uint32_t max_tries)
+{
+	sa->out.first_timeout_us = first_timeout_us;
+	sa->out.max_tries = max_tries;
+	ike_arm(sa->ike, &sa->out.timer, first_timeout_us << sa->out.tries);
+}
+
 void msg_retransmit_timer(struct timer *t, void *ctx)
 {
 	struct ike_sa *sa = container_of(t, struct ike_sa, out.timer);
 	struct ike *ike = ctx;
+	uint32_t cap = sa->out.first_timeout_us ? sa->out.max_tries
+						: ike->env.params.retransmit_tries;
 
 	if (!sa->out.active)
 		return;
-	if (sa->out.tries >= ike->env.params.retransmit_tries) {
+	if (sa->out.tries >= cap) {
 		give_up(sa);
 		return;
 	}
@@ -299,7 +311,8 @@ void msg_retransmit_timer(struct timer *t, void *ctx)
 	       sa->out.tries, sa->out.msgid);
 	packets_send(ike, &sa->out.pkts);
 	ike_arm(ike, &sa->out.timer,
-		backoff(&ike->env.params, sa->out.tries));
+		sa->out.first_timeout_us ? sa->out.first_timeout_us << sa->out.tries
+					 : backoff(&ike->env.params, sa->out.tries));
 }
 
 void msg_request_done(struct ike_sa *sa)

@@ -31,12 +31,16 @@ struct json;
 struct resume_opts {
 	struct cache *cache;		/* responder side; NULL: never issue */
 	struct cache_client *client;	/* initiator side; NULL: never resume */
-	/* How long an initiator waits for the first answer before falling
-	 * back to a full handshake (the bounded extra delay). */
+	/* The initiator's first retransmission timeout for message 1; with
+	 * RESUME_RETRIES doubling retransmissions the fallback to a full
+	 * handshake comes after 7x this (the bounded extra delay). */
 	uint64_t attempt_timeout_us;
 };
 
-#define RESUME_DEFAULT_ATTEMPT_US 1000000ULL
+/* Message 1 is sent, then retransmitted RESUME_RETRIES times after
+ * attempt_timeout, 2x, 4x...; the fallback follows the last wait. */
+#define RESUME_DEFAULT_ATTEMPT_US 500000ULL
+#define RESUME_RETRIES 2
 
 struct resume;
 

@@ -6,9 +6,9 @@
  *   3 I->R  HDR(243, #1)  SK{ IDi N(RESUME_AUTH, MAC_I) [CP] SA TSi TSr }
  *   4 R->I  HDR(243, #1)  SK{ IDr [CP] SA TSi TSr N(TICKET, next handle) }
  *
- * Anything but a proper message 2 (a reject, a wrong MAC, silence for
- * attempt_timeout) makes us forget the ticket and fall back to a full
- * IKE_SA_INIT at once; the caller of ike_initiate() learns only the final
+ * Anything but a proper message 2 (a reject, a wrong MAC, silence after
+ * message 1 and its RESUME_RETRIES retransmissions) makes us forget the
+ * ticket and fall back to a full IKE_SA_INIT at once; the caller of ike_initiate() learns only the final
  * outcome.  A reject is a hint, never proof of anything: it is
  * unauthenticated, and the worst it can do is cost a full handshake.
  */
@@ -90,10 +90,13 @@ static int send_msg1(struct ike_sa *sa)
 	}
 	if ((rc = msg_out_send(&o, TASK_EXT, 0)) != 0)
 		return rc;
-	/* One attempt, bounded: no retransmission schedule for a request
-	 * we can replace by a full handshake. */
-	sa->out.tries = sa->ike->env.params.retransmit_tries;
-	ike_arm(sa->ike, &sa->out.timer, rs->r->opts.attempt_timeout_us);
+	/*
+	 * A short schedule of its own: a gateway busy with a reconnect storm
+	 * answers late, and a lost message 1 costs one retransmission, not a
+	 * full handshake; a peer that never answers (one that does not speak
+	 * the exchange) costs attempt_timeout * (2^(RESUME_RETRIES+1) - 1).
+	 */
+	msg_request_schedule(sa, rs->r->opts.attempt_timeout_us, RESUME_RETRIES);
 	free(sa->init_i);
 	sa->init_i = malloc(sa->out.pkts.len[0]);
 	if (!sa->init_i)
