@@ -1,0 +1,37 @@
+/*
+ * netns.h - the two network namespaces of a benchmark against a peer that
+ * needs root (strongSwan's charon binds ports 500 and 4500).
+ *
+ * One namespace holds the responder (address NETNS_RESP_ADDR), the other
+ * the load generator's client addresses (NETNS_GEN_BASE + k), joined by a
+ * veth pair; nothing is added to the namespace the benchmark was started
+ * in.  Names carry the prefix "bench" and the process id, as the test
+ * rules ask, and netns_pair_delete() removes everything.
+ */
+#ifndef RESWAN_BENCH_NETNS_H
+#define RESWAN_BENCH_NETNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define NETNS_RESP_ADDR "10.79.0.1"
+#define NETNS_GEN_NET "10.79.0"		/* generator k: 10.79.0.(10 + k) */
+#define NETNS_GEN_FIRST 10
+
+struct netns_pair {
+	char gen[32], resp[32];		/* namespace names */
+	char gen_path[64], resp_path[64];	/* /run/netns/<name> */
+	int home_fd;			/* the namespace we came from, or -1 */
+	bool made;
+};
+
+/* Create both namespaces, the veth pair and n_gen generator addresses.
+ * 0, or an error with the failing command in err (partial work undone). */
+int netns_pair_create(struct netns_pair *p, unsigned n_gen, char *err, size_t errlen);
+/* Move this process into the generator's namespace (remembering the
+ * original one); 0 or ERR_IO. */
+int netns_enter_gen(struct netns_pair *p);
+/* Back home, then delete both namespaces.  A pair never made is a no-op. */
+void netns_pair_delete(struct netns_pair *p);
+
+#endif
