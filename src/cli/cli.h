@@ -23,5 +23,6 @@ int cmd_status_main(int argc, char **argv);
 int cmd_stats_main(int argc, char **argv);
 int cmd_reload_main(int argc, char **argv);
 int cmd_trace_main(int argc, char **argv);
+int cmd_cache_main(int argc, char **argv);
 
 #endif

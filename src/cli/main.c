@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
 	{ "status", "list IKE and Child SAs (reswand)", cmd_status_main },
 	{ "stats", "show reswand's counters", cmd_stats_main },
 	{ "reload", "make reswand re-read its configuration", cmd_reload_main },
+	{ "cache", "list, count or revoke cached credentials (reswand)", cmd_cache_main },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "daemon/ctl.h"
+#include "daemon/ctl_cache.h"
 #include "daemon/ctl_engine.h"
 
 static void cmd_help(struct daemon *d, struct ctl_req *r, int argc, char **argv);
@@ -26,6 +27,8 @@ static const struct ctl_cmd commands[] = {
 	  ctl_engine_stats },
 	{ "reload", "", "re-read configuration and credentials", 0, 0,
 	  ctl_engine_reload },
+	{ "cache", "list [json]|stats [json]|revoke ID", "the credential cache "
+	  "for session resumption", 1, CTL_MAX_ARGS - 1, ctl_cache },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

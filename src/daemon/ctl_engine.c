@@ -23,7 +23,9 @@
 #include "daemon/ctl_engine.h"
 #include "daemon/daemon.h"
 #include "daemon/net.h"
+#include "daemon/resumption.h"
 #include "ike/ike.h"
+#include "resume/resume.h"
 
 #define NAME_MAX_SHOWN 128	/* of a connection name in replies */
 
@@ -191,6 +193,7 @@ void ctl_engine_stats(struct daemon *d, struct ctl_req *r, int argc,
 	struct ike_stats is;
 	struct net_stats ns;
 	struct ctl_stats cs;
+	struct resume_stats rs = { 0 };
 	char *buf = NULL;
 	size_t len = 0;
 	struct json j;
@@ -202,6 +205,8 @@ void ctl_engine_stats(struct daemon *d, struct ctl_req *r, int argc,
 	ike_get_stats(d->ike, &is);
 	net_get_stats(d->net, &ns);
 	ctl_get_stats(d->ctl, &cs);
+	if (d->resumption)
+		resumption_get_stats(d->resumption, &rs);
 	const struct counter c[] = {
 		{ "daemon", "uptime", (clock_mono(clock_system()) -
 				       d->start_mono_us) / CLOCK_US_PER_SEC },
@@ -242,6 +247,13 @@ void ctl_engine_stats(struct daemon *d, struct ctl_req *r, int argc,
 		{ "ike", "dropped-sa-limit", is.dropped_sa_limit },
 		{ "ike", "cookies-sent", is.cookies_sent },
 		{ "ike", "cookies-rejected", is.cookies_rejected },
+		{ "resumption", "tickets-issued", rs.tickets_issued },
+		{ "resumption", "attempts", rs.attempts },
+		{ "resumption", "resumed", rs.resumed },
+		{ "resumption", "rejected", rs.rejected },
+		{ "resumption", "fallbacks", rs.fallbacks },
+		{ "resumption", "auth-failed", rs.auth_failed },
+		{ "resumption", "races-lost", rs.races_lost },
 	};
 	const size_t n = sizeof(c) / sizeof(c[0]);
 

@@ -28,6 +28,7 @@
 #include "daemon/ctl.h"
 #include "daemon/daemon.h"
 #include "daemon/net.h"
+#include "daemon/resumption.h"
 #include "ike/creds.h"
 #include "ike/dp_record.h"
 #include "ike/ike.h"
@@ -181,6 +182,9 @@ int daemon_reload(struct daemon *d, struct diag *diag)
 		diag_error(diag, NULL, 0, "reload: %s", err_str(rc));
 		return rc;
 	}
+	if (resumption_reload(d->resumption, cfg) != 0)
+		log_error("reload: resumption: the connections' capacities "
+			  "exceed the cache; some keep their old policy");
 	names_free(d->conn_names, d->n_conn_names);
 	d->conn_names = all;
 	d->n_conn_names = n_all;
@@ -437,7 +441,14 @@ struct daemon *daemon_new(const struct opts *opts)
 	env.params = opts->params;
 	if (!(d->ike = ike_new(&env, cfg, creds)))
 		goto nomem;
-	cfg = NULL;	/* the engine's now */
+	/* The engine's now; still readable while it holds them. */
+	if (!(d->resumption = resumption_new(d, cfg, err, sizeof(err)))) {
+		cfg = NULL;
+		creds = NULL;
+		fprintf(stderr, "reswand: %s\n", err);
+		goto fail;
+	}
+	cfg = NULL;
 	creds = NULL;
 
 	if (!(d->ev_timer = evtimer_new(d->base, on_timer, d)) ||
@@ -491,6 +502,9 @@ void daemon_free(struct daemon *d)
 		ctl_stop(d->ctl);
 	ike_free(d->ike);
 	d->ike = NULL;
+	/* After the engine: its SAs reported their ends to the cache. */
+	resumption_free(d->resumption);
+	d->resumption = NULL;
 	net_free(d->net);
 	d->net = NULL;
 	for (int i = 0; i < 3; i++)

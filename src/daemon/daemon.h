@@ -32,6 +32,7 @@ struct event;
 struct event_base;
 struct ike;
 struct net;
+struct resumption;
 
 #define DAEMON_SHUTDOWN_S 3		/* wait this long for DELETEs */
 #define DAEMON_MAX_CHILDREN 1000000	/* dp_record entries */
@@ -44,6 +45,7 @@ struct daemon {
 	struct ctl *ctl;
 	struct acct *acct;		/* NULL without --accounting */
 	struct dp_record *dp;
+	struct resumption *resumption;	/* credential cache, resumption */
 	struct event *ev_timer;		/* the engine's deadline */
 	struct event *ev_shutdown;	/* DAEMON_SHUTDOWN_S after SIGTERM */
 	struct event *ev_sig[3];	/* SIGHUP, SIGTERM, SIGINT */

@@ -212,16 +212,26 @@ function setpath(   j) { path = ""; for (j = 1; j <= d; j++) path = path stack[j
 	'
 }
 
+# The flattened list-sas of DIR's charon, or the snapshot taken by
+# it_compare_once.
+it_swan_flat() {
+	if [ -n "${IT_SWAN_SNAPSHOT:-}" ]; then
+		printf '%s\n' "$IT_SWAN_SNAPSHOT"
+	else
+		it_swanctl_sas "$1"
+	fi
+}
+
 # it_swan_ike DIR KEY: KEY of the first IKE SA ("-" if absent).
 it_swan_ike() {
-	v=$(it_swanctl_sas "$1" | sed -n "s|^event/[^/]*/$2=||p" | head -n 1)
+	v=$(it_swan_flat "$1" | sed -n "s|^event/[^/]*/$2=||p" | head -n 1)
 	echo "${v:--}"
 }
 
 # it_swan_child DIR KEY: KEY of the first INSTALLED Child SA ("-" if
 # absent); rekeyed ones linger as DELETED in strongSwan for a while.
 it_swan_child() {
-	flat=$(it_swanctl_sas "$1")
+	flat=$(it_swan_flat "$1")
 	c=$(echo "$flat" | sed -n 's|^\(event/[^/]*/child-sas/[^/]*\)/state=INSTALLED$|\1|p' | head -n 1)
 	v=$(echo "$flat" | sed -n "s|^$c/$2=||p" | head -n 1)
 	echo "${v:--}"
@@ -229,11 +239,11 @@ it_swan_child() {
 
 # it_swan_nsas / it_swan_nchildren DIR: IKE SAs, INSTALLED Child SAs.
 it_swan_nsas() {
-	it_swanctl_sas "$1" | grep -c '^event/[^/]*/uniqueid='
+	it_swan_flat "$1" | grep -c '^event/[^/]*/uniqueid='
 }
 
 it_swan_nchildren() {
-	it_swanctl_sas "$1" | grep -c '/child-sas/[^/]*/state=INSTALLED$'
+	it_swan_flat "$1" | grep -c '/child-sas/[^/]*/state=INSTALLED$'
 }
 
 it_swan_gone() {
@@ -269,16 +279,22 @@ it_dump() {
 # 10 s before it fails the test.
 it_compare_sas() {
 	i=0
-	while ! (IT_QUIET=1 it_compare_once "$1" "$2") >/dev/null 2>&1; do
+	while ! out=$( (IT_QUIET=1 it_compare_once "$1" "$2") 2>&1); do
 		i=$((i + 1))
-		[ $i -ge 20 ] && break
+		if [ $i -ge 20 ]; then
+			printf '%s\n' "$out" >&2
+			it_fail "the two sides disagree (see above)"
+		fi
 		sleep 0.5
 	done
-	it_compare_once "$1" "$2"
+	printf '%s\n' "$out" >&2
 }
 
 it_compare_once() {
 	rd=$1 sd=$2
+	# One snapshot of each side, so they are read as close together as
+	# possible (a swanctl call costs a fraction of a second).
+	IT_SWAN_SNAPSHOT=$(it_swanctl_sas "$sd")
 	js=$(it_sa_json "$rd") || it_fail "reswan status --json failed"
 	n=$(echo "$js" | jq '."ike-sas" | length')
 	[ "$n" = 1 ] || it_fail "reswand has $n IKE SAs, want 1"
@@ -286,7 +302,7 @@ it_compare_once() {
 	j() { echo "$js" | jq -r "$1"; }
 	eq() { # eq WHAT RESWAN_VALUE SWAN_VALUE
 		[ "$2" = "$3" ] || it_fail "$1: reswan '$2', strongSwan '$3'"
-		[ -n "${IT_QUIET:-}" ] || it_log "same $1: $2"
+		it_log "same $1: $2"
 	}
 	eq state "$(j '."ike-sas"[0].state')" "$(it_swan_ike "$sd" state)"
 	eq initiator-spi "$(j '."ike-sas"[0]."initiator-spi"')" "$(it_swan_ike "$sd" initiator-spi)"
