@@ -97,15 +97,20 @@ static int measure(const struct hs_opts *o, struct loadgen *lg, struct responder
 	uint64_t c0 = 0, c1 = 0, g0, g1, t0, t1;
 	bool cpu = false;
 
-	/* Untimed first cycle of every client. */
+	/* Untimed first cycle of every client; each must succeed. */
+	loadgen_window_begin(lg);
 	loadgen_start(lg, LOADGEN_ONCE);
 	if (loadgen_run(lg, now_us() + WARMUP_LIMIT_US, true, false) != 0)
 		return ERR_IO;
-	if (loadgen_busy(lg)) {
+	loadgen_window_end(lg);
+	loadgen_get_stats(lg, &run->st);
+	if (loadgen_busy(lg) || run->st.full + run->st.resumed < o->clients) {
 		snprintf(run->error, sizeof(run->error),
-			 "%u of %u clients still busy after the warm-up (see %s)",
-			 loadgen_busy(lg), o->clients, resp ? responder_log(resp) : "the target");
-		return ERR_TIMEOUT;
+			 "warm-up: %llu of %u clients connected, %llu failed, %u still busy "
+			 "(see %s)", (unsigned long long)(run->st.full + run->st.resumed),
+			 o->clients, (unsigned long long)run->st.failed, loadgen_busy(lg),
+			 resp ? responder_log(resp) : "the target");
+		return ERR_IO;
 	}
 	loadgen_window_begin(lg);
 	if (resp)
@@ -183,13 +188,16 @@ static int one_run(const struct hs_opts *o, struct env *env, enum peer peer, boo
 		ro.netns = env->in_ns ? env->ns.resp_path : NULL;
 		if (!(resp = responder_start(&ro, run->error, sizeof(run->error))))
 			goto out;
+		if (!o->json)
+			fprintf(stderr, "  %s pid %ld, log %s\n", responder_name(resp),
+				(long)responder_pid(resp), responder_log(resp));
 	}
 	memset(&lo, 0, sizeof(lo));
 	lo.clients = o->clients;
 	lo.conn_body = suite_client_body(o->suite, body, sizeof(body));
 	lo.top = suite_client_top(o->suite);
-	lo.id = o->suite->key_alg ? SUITE_CLIENT_ID : SUITE_CLIENT_DOMAIN;
-	lo.id_numbered = !o->suite->key_alg;
+	lo.domain = SUITE_CLIENT_DOMAIN;
+	lo.certs = o->suite->key_alg != NULL;
 	lo.confdir = env->pki_client;
 	lo.resume = resume;
 	lo.gateway = env->gw;
@@ -465,9 +473,18 @@ static int parse(int argc, char **argv, struct hs_opts *o)
 			if (!o->peers)
 				return bad(a, v, "reswand, charon or both");
 		} else if (!strcmp(a, "--target")) {
-			if (addr_parse(v, &o->target) != 0 || o->target.family != ADDR_IPV4 ||
-			    !o->target.port)
+			char host[64];
+			const char *colon = strrchr(v, ':');
+			unsigned long port = colon ? strtoul(colon + 1, &end, 10) : 0;
+
+			if (!colon || (size_t)(colon - v) >= sizeof(host) || *end || !port ||
+			    port > 65535)
 				return bad(a, v, "an IPv4 address with a port (192.0.2.1:500)");
+			memcpy(host, v, (size_t)(colon - v));
+			host[colon - v] = '\0';
+			if (addr_parse(host, &o->target) != 0 || o->target.family != ADDR_IPV4)
+				return bad(a, v, "an IPv4 address with a port (192.0.2.1:500)");
+			o->target.port = (uint16_t)port;
 			o->have_target = true;
 		} else if (!strcmp(a, "--local")) {
 			if (addr_parse(v, &o->local) != 0 || o->local.family != ADDR_IPV4)
@@ -575,7 +592,8 @@ int bench_handshake_main(int argc, char **argv)
 	log_set_level(LOG_LVL_WARN);
 	snprintf(env.pki_gw, sizeof(env.pki_gw), "%s/pki-gw", env.tmp);
 	snprintf(env.pki_client, sizeof(env.pki_client), "%s/pki-client", env.tmp);
-	if (suite_make_pki(o.suite, env.tmp, env.pki_gw, env.pki_client, err, sizeof(err)) != 0) {
+	if (suite_make_pki(o.suite, env.tmp, env.pki_gw, env.pki_client, o.clients, err,
+			   sizeof(err)) != 0) {
 		fprintf(stderr, "reswan bench handshake: certificates: %s\n", err);
 		worst = 1;
 		goto out;
@@ -597,7 +615,7 @@ int bench_handshake_main(int argc, char **argv)
 	} else if (o.peers & PEER_CHARON) {
 		unsigned n_eng = (o.clients + LOADGEN_PER_ENGINE - 1) / LOADGEN_PER_ENGINE;
 
-		if (netns_pair_create(&env.ns, n_eng, err, sizeof(err)) != 0 ||
+		if (netns_pair_create(&env.ns, n_eng, SUITE_LOCAL_ADDR, err, sizeof(err)) != 0 ||
 		    netns_enter_gen(&env.ns) != 0) {
 			fprintf(stderr, "reswan bench handshake: network namespaces: %s\n", err);
 			worst = 1;

@@ -412,10 +412,10 @@ static char *engine_conf(const struct loadgen *lg, const struct engine *e)
 		o->gateway.port, o->conn_body, o->resume ? "\tresumption {\n\t}\n" : "");
 	for (unsigned i = e->first; i < e->first + e->n; i++) {
 		fprintf(f, "\tc%u : lgclient {\n", i);
-		if (o->id && o->id_numbered)
-			fprintf(f, "\t\tlocal {\n\t\t\tid = c%u@%s\n\t\t}\n", i, o->id);
-		else if (o->id)
-			fprintf(f, "\t\tlocal {\n\t\t\tid = %s\n\t\t}\n", o->id);
+		fprintf(f, "\t\tlocal {\n\t\t\tid = c%u.%s\n", i, o->domain);
+		if (o->certs)
+			fprintf(f, "\t\t\tcerts = c%u.pem\n", i);
+		fprintf(f, "\t\t}\n");
 		fprintf(f, "\t}\n");
 	}
 	fprintf(f, "}\n%s\n", o->top ? o->top : "");

@@ -44,10 +44,10 @@ struct loadgen_opts {
 	const char *conn_body;
 	/* Extra top-level text: secrets. */
 	const char *top;
-	/* Local identity: "c<i>@<id>" for client i when id_numbered, else
-	 * id for every client; NULL: the certificate's subject. */
-	const char *id;
-	bool id_numbered;
+	/* Client i's identity is "c<i>.<domain>"; with certs, its
+	 * certificate is x509/c<i>.pem under confdir. */
+	const char *domain;
+	bool certs;
 	const char *confdir;		/* x509/, private/ for certificates */
 	bool resume;			/* clients keep and present tickets */
 	struct addr gateway;		/* responder address, its IKE port */

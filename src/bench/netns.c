@@ -23,9 +23,10 @@ static int ip(char *err, size_t errlen, const char *const *argv)
 	return ERR_IO;
 }
 
-int netns_pair_create(struct netns_pair *p, unsigned n_gen, char *err, size_t errlen)
+int netns_pair_create(struct netns_pair *p, unsigned n_gen, const char *resp_lo,
+		      char *err, size_t errlen)
 {
-	char vg[32], vr[32], a[32], batch[4096];
+	char vg[32], vr[32], a[32], lo[64], batch[4096];
 	FILE *f;
 	long pid = (long)getpid();
 
@@ -54,9 +55,13 @@ int netns_pair_create(struct netns_pair *p, unsigned n_gen, char *err, size_t er
 	const char *addr_r[] = { "ip", "-n", p->resp, "addr", "add", a, "dev", vr, NULL };
 	const char *up_r[] = { "ip", "-n", p->resp, "link", "set", vr, "up", NULL };
 	const char *up_g[] = { "ip", "-n", p->gen, "link", "set", vg, "up", NULL };
+	const char *addr_lo[] = { "ip", "-n", p->resp, "addr", "add", lo, "dev", "lo", NULL };
 
 	if (ip(err, errlen, veth) || ip(err, errlen, lo_g) || ip(err, errlen, lo_r) ||
 	    ip(err, errlen, addr_r) || ip(err, errlen, up_r) || ip(err, errlen, up_g))
+		goto fail;
+	snprintf(lo, sizeof(lo), "%s/32", resp_lo ? resp_lo : "");
+	if (resp_lo && ip(err, errlen, addr_lo))
 		goto fail;
 	/* The generator's addresses in one ip process. */
 	snprintf(batch, sizeof(batch), "/tmp/%s.batch", p->gen);

@@ -25,9 +25,13 @@ struct netns_pair {
 	bool made;
 };
 
-/* Create both namespaces, the veth pair and n_gen generator addresses.
- * 0, or an error with the failing command in err (partial work undone). */
-int netns_pair_create(struct netns_pair *p, unsigned n_gen, char *err, size_t errlen);
+/* Create both namespaces, the veth pair and n_gen generator addresses;
+ * resp_lo (may be NULL) is put on the responder's loopback (an address of
+ * the network behind it, which strongSwan's userspace data plane routes
+ * from).  0, or an error with the failing command in err (partial work
+ * undone). */
+int netns_pair_create(struct netns_pair *p, unsigned n_gen, const char *resp_lo,
+		      char *err, size_t errlen);
 /* Move this process into the generator's namespace (remembering the
  * original one); 0 or ERR_IO. */
 int netns_enter_gen(struct netns_pair *p);

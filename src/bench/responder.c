@@ -22,6 +22,7 @@
 #include "bench/proc.h"
 #include "bench/responder.h"
 #include "common/err.h"
+#include "common/log.h"
 #include "daemon/ctl_client.h"
 
 #define CHARON "/usr/lib/ipsec/charon"
@@ -134,6 +135,14 @@ static int prepare_reswand(struct responder *r)
 	return rc;
 }
 
+/* reswand's levels on charon's: info (one line per IKE SA event) is 0. */
+static int charon_level(const char *lvl)
+{
+	int l = log_level_parse(lvl);
+
+	return l <= LOG_LVL_WARN ? -1 : l - LOG_LVL_INFO;
+}
+
 static int prepare_charon(struct responder *r)
 {
 	static const char *const subs[] = { "conf.d", "x509aa", "x509ac", "x509crl",
@@ -166,9 +175,8 @@ static int prepare_charon(struct responder *r)
 		 "\tikesa_table_size = 4096\n"
 		 "\tikesa_table_segments = 16\n"
 		 "\tfilelog {\n\t\tbench {\n\t\t\tpath = %s/charon-ike.log\n"
-		 "\t\t\tdefault = 0\n\t\t}\n\t}\n"
-		 "\tplugins {\n\t\tkernel-libipsec {\n\t\t\tallow_peer_ts = yes\n\t\t}\n\t}\n"
-		 "}\n", r->dir);
+		 "\t\t\tdefault = %d\n\t\t}\n\t}\n"
+		 "}\n", r->dir, charon_level(r->log_level));
 	if (rc < 0 || (size_t)rc >= sizeof(text) || write_file(r->conf, text) != 0)
 		return ERR_IO;
 	if (!(conf = suite_gateway_conf(r->o.suite, r->addr, NULL)))

@@ -86,50 +86,57 @@ static int genkey(const struct suite *s, const char *path, const char *log,
 	return ossl(log, err, errlen, a);
 }
 
-/* An end-entity certificate for name (CN and DNS subjectAltName). */
-static int issue(const struct suite *s, const char *w, const char *name,
-		 const char *key, const char *pem, const char *log, char *err,
-		 size_t errlen)
+/* An end-entity certificate for name (CN and DNS subjectAltName), signed by
+ * the CA in w, for the existing key. */
+static int issue(const char *w, const char *name, const char *key, const char *pem,
+		 const char *log, char *err, size_t errlen)
 {
-	char csr[4096], ext[4096], subj[256], ca[4096], cakey[4096];
+	char cnf[4096], ca[4096], cakey[4096], subj[256], san[256];
+
+	if (proc_path(cnf, sizeof(cnf), w, "ee.cnf") || proc_path(ca, sizeof(ca), w, "ca.pem") ||
+	    proc_path(cakey, sizeof(cakey), w, "ca.key"))
+		return ERR_LIMIT;
+	snprintf(subj, sizeof(subj), "/CN=%s", name);
+	snprintf(san, sizeof(san), "subjectAltName=DNS:%s", name);
+	const char *req[] = { "req", "-config", cnf, "-new", "-key", key, "-subj", subj,
+			      "-addext", san, "-CA", ca, "-CAkey", cakey, "-days", "7",
+			      "-out", pem, NULL };
+
+	return ossl(log, err, errlen, req);
+}
+
+/* The end-entity extensions (openssl's default configuration would make
+ * every certificate a CA). */
+static int write_ee_cnf(const char *w)
+{
+	char path[4096];
 	FILE *f;
 
-	snprintf(csr, sizeof(csr), "%s/%s.csr", w, name);
-	snprintf(ext, sizeof(ext), "%s/%s.ext", w, name);
-	snprintf(subj, sizeof(subj), "/CN=%s", name);
-	snprintf(ca, sizeof(ca), "%s/ca.pem", w);
-	snprintf(cakey, sizeof(cakey), "%s/ca.key", w);
-	if (!(f = fopen(ext, "w"))) {
-		snprintf(err, errlen, "cannot write %s", ext);
+	if (proc_path(path, sizeof(path), w, "ee.cnf") || !(f = fopen(path, "w")))
 		return ERR_IO;
-	}
-	fprintf(f, "subjectAltName=DNS:%s\n", name);
-	if (fclose(f) != 0)
-		return ERR_IO;
-	const char *req[] = { "req", "-new", "-key", key, "-subj", subj, "-out", csr, NULL };
-	const char *x509[] = { "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", cakey,
-			       "-CAcreateserial", "-days", "7", "-extfile", ext,
-			       "-out", pem, NULL };
-
-	if (genkey(s, key, log, err, errlen) != 0 || ossl(log, err, errlen, req) != 0 ||
-	    ossl(log, err, errlen, x509) != 0)
-		return ERR_IO;
-	return 0;
+	fprintf(f, "[req]\ndistinguished_name = dn\nx509_extensions = ee\n[dn]\n[ee]\n"
+		   "basicConstraints = critical,CA:FALSE\n"
+		   "keyUsage = critical,digitalSignature\n"
+		   "subjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid\n");
+	return fclose(f) == 0 ? 0 : ERR_IO;
 }
 
 int suite_make_pki(const struct suite *s, const char *w, const char *gw_dir,
-		   const char *client_dir, char *err, size_t errlen)
+		   const char *client_dir, unsigned clients, char *err, size_t errlen)
 {
-	char log[4096], cakey[4096], ca[4096], key[4096], pem[4096], dst[4096];
+	char log[4096], cakey[4096], ca[4096], key[4096], pem[4096], dst[4096], name[64];
 
 	if (!s->key_alg)
 		return 0;
+	if (clients > SUITE_MAX_CERT_CLIENTS) {
+		snprintf(err, errlen, "at most %u clients with certificates", SUITE_MAX_CERT_CLIENTS);
+		return ERR_LIMIT;
+	}
 	if (mkdirs(w, err, errlen) || mkdirs(gw_dir, err, errlen) ||
-	    mkdirs(client_dir, err, errlen))
+	    mkdirs(client_dir, err, errlen) || write_ee_cnf(w) != 0 ||
+	    proc_path(log, sizeof(log), w, "openssl.log") ||
+	    proc_path(cakey, sizeof(cakey), w, "ca.key") || proc_path(ca, sizeof(ca), w, "ca.pem"))
 		return ERR_IO;
-	snprintf(log, sizeof(log), "%s/openssl.log", w);
-	snprintf(cakey, sizeof(cakey), "%s/ca.key", w);
-	snprintf(ca, sizeof(ca), "%s/ca.pem", w);
 	const char *careq[] = { "req", "-x509", "-new", "-key", cakey, "-subj",
 				"/CN=reswan bench CA", "-days", "7", "-addext",
 				"basicConstraints=critical,CA:TRUE", "-addext",
@@ -137,20 +144,26 @@ int suite_make_pki(const struct suite *s, const char *w, const char *gw_dir,
 
 	if (genkey(s, cakey, log, err, errlen) != 0 || ossl(log, err, errlen, careq) != 0)
 		return ERR_IO;
-	for (int side = 0; side < 2; side++) {
-		const char *dir = side ? client_dir : gw_dir;
-		const char *who = side ? "client" : "gw";
-		const char *name = side ? SUITE_CLIENT_ID : SUITE_GW_ID;
+	/* The gateway. */
+	if (proc_path(key, sizeof(key), gw_dir, "private/gw.key") ||
+	    proc_path(pem, sizeof(pem), gw_dir, "x509/gw.pem") ||
+	    proc_path(dst, sizeof(dst), gw_dir, "x509ca/ca.pem") ||
+	    genkey(s, key, log, err, errlen) != 0 ||
+	    issue(w, SUITE_GW_ID, key, pem, log, err, errlen) != 0 || proc_copy(ca, dst) != 0)
+		return ERR_IO;
+	/* The clients: one key, one certificate each. */
+	if (proc_path(key, sizeof(key), client_dir, "private/client.key") ||
+	    proc_path(dst, sizeof(dst), client_dir, "x509ca/ca.pem") ||
+	    genkey(s, key, log, err, errlen) != 0 || proc_copy(ca, dst) != 0)
+		return ERR_IO;
+	for (unsigned i = 0; i < clients; i++) {
+		char file[64];
 
-		snprintf(key, sizeof(key), "%s/private/%s.key", dir, who);
-		snprintf(pem, sizeof(pem), "%s/x509/%s.pem", dir, who);
-		snprintf(dst, sizeof(dst), "%s/x509ca/ca.pem", dir);
-		if (issue(s, w, name, key, pem, log, err, errlen) != 0)
+		snprintf(name, sizeof(name), "c%u.%s", i, SUITE_CLIENT_DOMAIN);
+		snprintf(file, sizeof(file), "x509/c%u.pem", i);
+		if (proc_path(pem, sizeof(pem), client_dir, file) ||
+		    issue(w, name, key, pem, log, err, errlen) != 0)
 			return ERR_IO;
-		if (proc_copy(ca, dst) != 0) {
-			snprintf(err, errlen, "cannot copy %s to %s", ca, dst);
-			return ERR_IO;
-		}
 	}
 	return 0;
 }
@@ -162,13 +175,12 @@ const char *suite_client_body(const struct suite *s, char *buf, size_t len)
 	const bool psk = !s->key_alg;
 
 	snprintf(buf, len,
-		 "\tversion = 2\n\tproposals = %s\n\tmobike = no\n"
-		 "\tlocal {\n\t\tauth = %s\n%s\t}\n"
+		 "\tversion = 2\n\tproposals = %s\n\tmobike = no\n\tvips = 0.0.0.0\n"
+		 "\tlocal {\n\t\tauth = %s\n\t}\n"
 		 "\tremote {\n\t\tauth = %s\n\t\tid = %s\n%s\t}\n"
 		 "\tchildren {\n\t\tnet {\n\t\t\tremote_ts = %s\n"
 		 "\t\t\tesp_proposals = %s\n\t\t}\n\t}\n",
-		 s->ike, psk ? "psk" : "pubkey", psk ? "" : "\t\tcerts = client.pem\n",
-		 psk ? "psk" : "pubkey", SUITE_GW_ID, psk ? "" : "\t\tcacerts = ca.pem\n",
+		 s->ike, psk ? "psk" : "pubkey", psk ? "psk" : "pubkey", SUITE_GW_ID, psk ? "" : "\t\tcacerts = ca.pem\n",
 		 SUITE_LOCAL_TS, s->esp);
 	return buf;
 }
@@ -190,6 +202,7 @@ char *suite_gateway_conf(const struct suite *s, const char *local,
 		return NULL;
 	fprintf(f, "connections {\n\tgw {\n\t\tversion = 2\n\t\tlocal_addrs = %s\n"
 		   "\t\tproposals = %s\n\t\tmobike = no\n\t\tunique = never\n"
+		   "\t\tpools = bench\n"
 		   "\t\tlocal {\n\t\t\tauth = %s\n\t\t\tid = %s\n%s\t\t}\n"
 		   "\t\tremote {\n\t\t\tauth = %s\n%s\t\t}\n"
 		   "\t\tchildren {\n\t\t\tnet {\n\t\t\t\tlocal_ts = %s\n"
@@ -198,6 +211,7 @@ char *suite_gateway_conf(const struct suite *s, const char *local,
 		psk ? "" : "\t\t\tcerts = gw.pem\n", psk ? "psk" : "pubkey",
 		psk ? "" : "\t\t\tcacerts = ca.pem\n", SUITE_LOCAL_TS, s->esp,
 		resumption_block ? resumption_block : "");
+	fprintf(f, "pools {\n\tbench {\n\t\taddrs = %s\n\t}\n}\n", SUITE_POOL);
 	if (psk)
 		fprintf(f, "secrets {\n\tike-bench {\n\t\tsecret = \"%s\"\n\t}\n}\n", SUITE_PSK);
 	if (fclose(f) != 0) {

@@ -10,9 +10,12 @@
  * module verifies certificates but does not issue them) into a directory
  * laid out as swanctl expects: x509/, x509ca/, private/.
  *
- * Every client shares one certificate identity (client.bench.reswan), so
- * the gateway's connection uses `unique = never`; with a PSK each client
- * has its own identity (c<i>@bench.reswan) and the same key.
+ * Client i is identity c<i>.bench.reswan (FQDN) with every suite: with a
+ * PSK all share the key, with certificates each has its own certificate
+ * for that name (all over one key pair, so issuing N certificates costs N
+ * signatures, not N key generations).  Each client gets a virtual IP from
+ * the gateway's pool: a road-warrior gateway, and what strongSwan's
+ * userspace data plane needs to route a client's selector.
  */
 #ifndef RESWAN_BENCH_SUITE_H
 #define RESWAN_BENCH_SUITE_H
@@ -21,10 +24,12 @@
 #include <stddef.h>
 
 #define SUITE_GW_ID "gw.bench.reswan"
-#define SUITE_CLIENT_ID "client.bench.reswan"
-#define SUITE_CLIENT_DOMAIN "bench.reswan"
+#define SUITE_CLIENT_DOMAIN "bench.reswan"	/* client i: c<i>.bench.reswan */
 #define SUITE_PSK "reswan-bench-pre-shared-key-0123456789"
-#define SUITE_LOCAL_TS "10.99.0.0/16"
+#define SUITE_LOCAL_TS "10.99.0.0/16"	/* behind the gateway */
+#define SUITE_LOCAL_ADDR "10.99.0.1"	/* the gateway's address in it */
+#define SUITE_POOL "10.98.0.0/16"	/* clients' virtual IPs */
+#define SUITE_MAX_CERT_CLIENTS 5000	/* certificates made per run */
 
 struct suite {
 	const char *name;	/* psk-x25519, ed25519-x25519, rsa2048-modp2048 */
@@ -40,12 +45,13 @@ const char *suite_names(void);
 
 /*
  * Make the CA and the gateway's and clients' certificates and keys:
- * gw_dir/{x509/gw.pem, private/gw.key, x509ca/ca.pem} and the same under
- * client_dir with client.pem/client.key.  Nothing to do for a PSK suite.
- * 0, or an error with the failing openssl command in err.
+ * gw_dir/{x509/gw.pem, private/gw.key, x509ca/ca.pem}, and under
+ * client_dir x509/c<i>.pem for i < clients, private/client.key and the
+ * CA.  Nothing to do for a PSK suite.  0, or an error with the failing
+ * openssl command in err.
  */
 int suite_make_pki(const struct suite *s, const char *work_dir, const char *gw_dir,
-		   const char *client_dir, char *err, size_t errlen);
+		   const char *client_dir, unsigned clients, char *err, size_t errlen);
 
 /* The clients' connection body and top-level text (loadgen_opts). */
 const char *suite_client_body(const struct suite *s, char *buf, size_t len);
@@ -53,7 +59,8 @@ const char *suite_client_top(const struct suite *s);
 
 /*
  * The gateway's swanctl.conf: one connection "gw" on address local (a
- * literal address), unique = never.  resumption_block, if not NULL, is
+ * literal address) handing out virtual IPs from SUITE_POOL, unique = never
+ * (no replacement search: each client has its own identity anyway).  resumption_block, if not NULL, is
  * written inside the connection (reswand only: strongSwan refuses it).
  * Returns the text (malloc'd) or NULL.
  */
