@@ -550,20 +550,6 @@ static int parse(int argc, char **argv, struct hs_opts *o)
 	return 0;
 }
 
-/* Loopback addresses of this run: 127.X.Y.1 for the responder, .10 up
- * for the clients; X.Y from the process id, so parallel runs differ. */
-static void loopback_addrs(struct env *env)
-{
-	long pid = (long)getpid();
-	char a[32];
-
-	snprintf(a, sizeof(a), "127.%ld.%ld.1", 200 + pid % 50, (pid / 50) % 250 + 1);
-	addr_parse(a, &env->gw);
-	env->gw.port = GW_PORT_LOOPBACK;
-	env->gen = env->gw;
-	env->gen.ip[3] = NETNS_GEN_FIRST;
-}
-
 int bench_handshake_main(int argc, char **argv)
 {
 	struct hs_opts o;
@@ -606,7 +592,7 @@ int bench_handshake_main(int argc, char **argv)
 		goto out;
 	}
 	if (o.have_target) {
-		loopback_addrs(&env);
+		netns_loopback_addrs(&env.gw, &env.gen, GW_PORT_LOOPBACK);
 		env.gw = o.target;
 		if (o.local.family) {
 			env.gen = o.local;
@@ -627,7 +613,7 @@ int bench_handshake_main(int argc, char **argv)
 		addr_parse(NETNS_GEN_NET ".10", &env.gen);
 		env.gen.port = 500;
 	} else {
-		loopback_addrs(&env);
+		netns_loopback_addrs(&env.gw, &env.gen, GW_PORT_LOOPBACK);
 	}
 
 	for (int p = PEER_RESWAND; p <= PEER_CHARON && !interrupted; p <<= 1) {

@@ -103,6 +103,10 @@ struct loadgen {
 	uint64_t gone_attempts, gone_fallbacks, gone_retx;
 	uint64_t end_attempts, end_fallbacks, end_retx;
 	struct samples lat[2];		/* [resumed] */
+	/* A spread start: client i starts at spread_t0 + i * spread_us / n;
+	 * spread_next is the first not yet started. */
+	uint64_t spread_t0, spread_us;
+	unsigned spread_next;
 };
 
 static uint64_t now_us(void)
@@ -521,6 +525,7 @@ struct loadgen *loadgen_new(const struct loadgen_opts *o, char *err, size_t errl
 	}
 	lg->o = *o;
 	lg->ep = -1;
+	lg->spread_next = o->clients;	/* nothing pending */
 	per = LOADGEN_PER_ENGINE;
 	lg->n_eng = (o->clients + per - 1) / per;
 	if ((unsigned)o->local_base.ip[3] + lg->n_eng > 255) {
@@ -599,20 +604,45 @@ void loadgen_free(struct loadgen *lg)
 	free(lg);
 }
 
-void loadgen_start(struct loadgen *lg, enum loadgen_cycle c)
+void loadgen_start_spread(struct loadgen *lg, enum loadgen_cycle c, uint64_t spread_us)
 {
 	lg->cycle = c;
 	lg->stopping = false;
-	for (unsigned i = 0; i < lg->o.clients; i++) {
+	for (unsigned i = 0; i < lg->o.clients; i++)
 		lg->cl[i].fails = 0;
-		if (lg->cl[i].state == C_IDLE)
-			set_state(lg, &lg->cl[i], C_WANT_UP);
+	lg->spread_t0 = now_us();
+	lg->spread_us = spread_us;
+	lg->spread_next = 0;
+}
+
+void loadgen_start(struct loadgen *lg, enum loadgen_cycle c)
+{
+	loadgen_start_spread(lg, c, 0);
+}
+
+/* Start the clients whose time has come; the time of the next, or
+ * UINT64_MAX. */
+static uint64_t release(struct loadgen *lg, uint64_t now)
+{
+	unsigned n = lg->o.clients;
+
+	while (lg->spread_next < n) {
+		uint64_t at = lg->spread_t0 + lg->spread_us * lg->spread_next / n;
+		struct client *c = &lg->cl[lg->spread_next];
+
+		if (at > now)
+			return at;
+		lg->spread_next++;
+		if (c->state == C_IDLE && !lg->stopping)
+			set_state(lg, c, C_WANT_UP);
 	}
+	return UINT64_MAX;
 }
 
 void loadgen_stop(struct loadgen *lg)
 {
 	lg->stopping = true;
+	lg->spread_next = lg->o.clients;
 }
 
 int loadgen_run(struct loadgen *lg, uint64_t deadline_us, bool until_idle,
@@ -621,12 +651,16 @@ int loadgen_run(struct loadgen *lg, uint64_t deadline_us, bool until_idle,
 	struct epoll_event evs[64];
 
 	for (;;) {
-		uint64_t now, next = deadline_us;
+		uint64_t now, next = deadline_us, at;
 		int n, timeout;
 
+		at = release(lg, now_us());
 		drain_queue(lg, QUEUE_BATCH);
 		now = now_us();
-		if (now >= deadline_us || (until_idle && lg->n_busy == 0) ||
+		if (at < next)
+			next = at;
+		if (now >= deadline_us ||
+		    (until_idle && lg->n_busy == 0 && lg->spread_next == lg->o.clients) ||
 		    (until_all_up && lg->n_up == lg->o.clients))
 			return 0;
 		for (unsigned k = 0; k < lg->n_eng; k++) {
@@ -675,6 +709,7 @@ int loadgen_forget(struct loadgen *lg, char *err, size_t errlen)
 		engine_down(lg, &lg->eng[k]);
 	lg->forgetting = false;
 	lg->q_len = 0;
+	lg->spread_next = lg->o.clients;
 	for (unsigned i = 0; i < lg->o.clients; i++) {
 		lg->cl[i].queued = false;
 		set_state(lg, &lg->cl[i], C_IDLE);

@@ -87,6 +87,8 @@ void loadgen_free(struct loadgen *lg);
 
 /* Every idle client starts its cycle now. */
 void loadgen_start(struct loadgen *lg, enum loadgen_cycle c);
+/* The same, client i at now + i * spread_us / clients (0: all now). */
+void loadgen_start_spread(struct loadgen *lg, enum loadgen_cycle c, uint64_t spread_us);
 /* No client starts a new handshake; those under way finish their cycle
  * (LOOP and ONCE clients still disconnect). */
 void loadgen_stop(struct loadgen *lg);

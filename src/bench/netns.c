@@ -23,6 +23,16 @@ static int ip(char *err, size_t errlen, const char *const *argv)
 	return ERR_IO;
 }
 
+void netns_loopback_addrs(struct addr *resp, struct addr *gen, uint16_t port)
+{
+	long pid = (long)getpid();
+	uint8_t ip[4] = { 127, (uint8_t)(200 + pid % 50), (uint8_t)((pid / 50) % 250 + 1), 1 };
+
+	addr_from_bytes(resp, ip, 4, port);
+	ip[3] = NETNS_GEN_FIRST;
+	addr_from_bytes(gen, ip, 4, port);
+}
+
 int netns_pair_create(struct netns_pair *p, unsigned n_gen, const char *resp_lo,
 		      char *err, size_t errlen)
 {

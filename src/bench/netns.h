@@ -13,6 +13,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "common/addr.h"
 
 #define NETNS_RESP_ADDR "10.79.0.1"
 #define NETNS_GEN_NET "10.79.0"		/* generator k: 10.79.0.(10 + k) */
@@ -24,6 +27,13 @@ struct netns_pair {
 	int home_fd;			/* the namespace we came from, or -1 */
 	bool made;
 };
+
+/*
+ * Without root: the responder on 127.X.Y.1 and the clients from
+ * 127.X.Y.(NETNS_GEN_FIRST + k), X.Y from the process id so that runs in
+ * parallel do not collide; both IKE ports are port.
+ */
+void netns_loopback_addrs(struct addr *resp, struct addr *gen, uint16_t port);
 
 /* Create both namespaces, the veth pair and n_gen generator addresses;
  * resp_lo (may be NULL) is put on the responder's loopback (an address of

@@ -321,6 +321,43 @@ void responder_kill(struct responder *r)
 	r->pid = 0;
 }
 
+int responder_counters(const struct responder *r, struct responder_counter *c, size_t n)
+{
+	struct ctl_reply rep;
+	char err[256], group[64] = "";
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		c[i].found = false;
+	if (r->o.kind != RESPONDER_RESWAND)
+		return ERR_UNSUPPORTED;
+	if ((rc = ctl_client_call(r->ctl, "stats", 5000, &rep, err, sizeof(err))) != 0)
+		return rc;
+	/* "group:" lines, then "  name value" lines. */
+	for (char *line = rep.body, *next; rep.ok && line && *line; line = next) {
+		char name[64];
+		unsigned long long v;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (line[0] != ' ') {
+			snprintf(group, sizeof(group), "%.*s", (int)strcspn(line, ":"), line);
+			continue;
+		}
+		if (sscanf(line, " %63s %llu", name, &v) != 2)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(c[i].group, group) && !strcmp(c[i].name, name)) {
+				c[i].v = v;
+				c[i].found = true;
+			}
+	}
+	rc = rep.ok ? 0 : ERR_IO;
+	ctl_client_reply_free(&rep);
+	return rc;
+}
+
 pid_t responder_pid(const struct responder *r)
 {
 	return r->pid;

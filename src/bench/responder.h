@@ -54,6 +54,17 @@ void responder_free(struct responder *r);
 void responder_kill(struct responder *r);
 int responder_restart(struct responder *r, char *err, size_t errlen);
 
+/* One of reswand's counters (`reswan stats`: group, name). */
+struct responder_counter {
+	const char *group, *name;
+	uint64_t v;
+	bool found;
+};
+
+/* Read the counters c[0..n-1] over the control socket (reswand only);
+ * 0, or an error (counters then not found). */
+int responder_counters(const struct responder *r, struct responder_counter *c, size_t n);
+
 pid_t responder_pid(const struct responder *r);
 /* User + system CPU µs of the responder process (all threads). */
 int responder_cpu_us(const struct responder *r, uint64_t *us);
