@@ -207,9 +207,21 @@ static const char *fmt_us(double us, char *b, size_t n)
 	return bench_fmt_ns(us * 1000, b, n);
 }
 
+/* "p50 / p99", or "-" without samples. */
+static const char *fmt_pair(double p50, double p99, char *b, size_t n)
+{
+	char x[32], y[32];
+
+	if (p50 <= 0 && p99 <= 0)
+		snprintf(b, n, "-");
+	else
+		snprintf(b, n, "%s / %s", fmt_us(p50, x, sizeof(x)), fmt_us(p99, y, sizeof(y)));
+	return b;
+}
+
 static void print_table(const struct storm_opts *o, const struct storm_round *r, size_t n)
 {
-	char a[64], b[64];
+	char a[64];
 
 	printf("reswan bench storm  (%u clients, suite %s; generator on CPU %d, responder on CPU %d;\n"
 	       "cache capacity %u; clients retransmit after %.1f s; reconnections %s%.1f s)\n\n",
@@ -256,11 +268,9 @@ static void print_table(const struct storm_opts *o, const struct storm_round *r,
 	}
 	ROW("  failed attempts (retried)", printf(" %22llu", (unsigned long long)r[i].st.failed));
 	ROW("  latency resumed p50 / p99",
-	    snprintf(a, sizeof(a), "%s / ", fmt_us(r[i].res_p50, b, sizeof(b)));
-	    fmt_us(r[i].res_p99, b, sizeof(b)); printf(" %22s", strcat(a, b)));
+	    printf(" %22s", fmt_pair(r[i].res_p50, r[i].res_p99, a, sizeof(a))));
 	ROW("  latency full p50 / p99",
-	    snprintf(a, sizeof(a), "%s / ", fmt_us(r[i].full_p50, b, sizeof(b)));
-	    fmt_us(r[i].full_p99, b, sizeof(b)); printf(" %22s", strcat(a, b)));
+	    printf(" %22s", fmt_pair(r[i].full_p50, r[i].full_p99, a, sizeof(a))));
 #undef ROW
 	for (size_t i = 0; i < n; i++)
 		if (!r[i].ok)
