@@ -83,13 +83,7 @@ static uint64_t now_us(void)
 	return bench_now_ns() / 1000;
 }
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
+static volatile sig_atomic_t *interrupted;
 
 static int measure(const struct hs_opts *o, struct loadgen *lg, struct responder *resp,
 		   long resp_pid, struct hs_run *run)
@@ -203,6 +197,7 @@ static int one_run(const struct hs_opts *o, struct env *env, enum peer peer, boo
 	lo.gateway = env->gw;
 	lo.local_base = env->gen;
 	lo.retransmit_us = o->retransmit_us;
+	lo.stop = interrupted;
 	if (!(lg = loadgen_new(&lo, run->error, sizeof(run->error))))
 		goto out;
 	rc = measure(o, lg, resp, o->responder_pid, run);
@@ -555,7 +550,6 @@ int bench_handshake_main(int argc, char **argv)
 	struct hs_opts o;
 	struct hs_run runs[MAX_RUNS];
 	struct env env;
-	struct sigaction sa;
 	size_t n = 0;
 	int rc = parse(argc, argv, &o), worst = 0;
 	char err[512];
@@ -570,10 +564,7 @@ int bench_handshake_main(int argc, char **argv)
 		fprintf(stderr, "reswan bench handshake: mkdtemp: %s\n", strerror(errno));
 		return 1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	interrupted = proc_catch_signals();
 	/* The clients' engines log only what went wrong. */
 	log_set_level(LOG_LVL_WARN);
 	snprintf(env.pki_gw, sizeof(env.pki_gw), "%s/pki-gw", env.tmp);
@@ -616,10 +607,10 @@ int bench_handshake_main(int argc, char **argv)
 		netns_loopback_addrs(&env.gw, &env.gen, GW_PORT_LOOPBACK);
 	}
 
-	for (int p = PEER_RESWAND; p <= PEER_CHARON && !interrupted; p <<= 1) {
+	for (int p = PEER_RESWAND; p <= PEER_CHARON && !*interrupted; p <<= 1) {
 		if (!(o.peers & p))
 			continue;
-		for (int m = 0; m < 2 && !interrupted; m++) {
+		for (int m = 0; m < 2 && !*interrupted; m++) {
 			bool resume = m == 1;
 
 			if ((resume && !o.resume) || (!resume && !o.full) ||
@@ -634,7 +625,7 @@ int bench_handshake_main(int argc, char **argv)
 			n++;
 		}
 	}
-	if (interrupted) {
+	if (*interrupted) {
 		fprintf(stderr, "reswan bench handshake: interrupted\n");
 		worst = 1;
 	}

@@ -78,6 +78,8 @@ static const struct responder_counter counters[6] = {
 	{ "ike", "dropped-half-open", 0, false }, { "ike", "rx-retransmits", 0, false },
 };
 
+static volatile sig_atomic_t *interrupted;
+
 static uint64_t now_us(void)
 {
 	return bench_now_ns() / 1000;
@@ -130,6 +132,7 @@ static int round_run(const struct storm_opts *o, const char *tmp, const char *pk
 	lo.gateway = gw;
 	lo.local_base = gen;
 	lo.retransmit_us = o->retransmit_us;
+	lo.stop = interrupted;
 	if (!(lg = loadgen_new(&lo, r->error, sizeof(r->error))))
 		goto out;
 
@@ -481,6 +484,7 @@ int bench_storm_main(int argc, char **argv)
 
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	interrupted = proc_catch_signals();
 	snprintf(tmp, sizeof(tmp), "%s/reswan-storm-XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(tmp)) {
@@ -502,7 +506,7 @@ int bench_storm_main(int argc, char **argv)
 		worst = 1;
 		goto out;
 	}
-	for (int p = 1; p >= 0; p--) {
+	for (int p = 1; p >= 0 && !*interrupted; p--) {
 		if ((p && !o.persistent) || (!p && !o.memory))
 			continue;
 		if (!o.json)
@@ -511,6 +515,10 @@ int bench_storm_main(int argc, char **argv)
 		if (round_run(&o, tmp, pki_gw, pki_client, p, &r[n]) != 0)
 			worst = 1;
 		n++;
+	}
+	if (*interrupted) {
+		fprintf(stderr, "reswan bench storm: interrupted\n");
+		worst = 1;
 	}
 	if (o.json)
 		print_json(&o, r, n);

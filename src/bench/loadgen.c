@@ -654,6 +654,8 @@ int loadgen_run(struct loadgen *lg, uint64_t deadline_us, bool until_idle,
 		uint64_t now, next = deadline_us, at;
 		int n, timeout;
 
+		if (lg->o.stop && *lg->o.stop)
+			return ERR_STATE;
 		at = release(lg, now_us());
 		drain_queue(lg, QUEUE_BATCH);
 		now = now_us();

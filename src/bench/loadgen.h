@@ -28,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "common/addr.h"
@@ -55,6 +56,7 @@ struct loadgen_opts {
 	 * NAT-T port 4500). */
 	struct addr local_base;
 	uint64_t retransmit_us;		/* clients' first retransmission */
+	volatile sig_atomic_t *stop;	/* set by a signal: loadgen_run returns */
 	uint32_t retransmit_tries;
 };
 
@@ -96,7 +98,8 @@ void loadgen_stop(struct loadgen *lg);
 /*
  * Run the event loop until deadline (monotonic µs, bench_now_ns()/1000),
  * or until no client is busy when until_idle, or until every client is
- * connected when until_all_up.  Returns 0, or ERR_IO if the loop failed.
+ * connected when until_all_up.  Returns 0, ERR_STATE when *o->stop was
+ * set (interrupted), or ERR_IO if the loop failed.
  */
 int loadgen_run(struct loadgen *lg, uint64_t deadline_us, bool until_idle,
 		bool until_all_up);

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -46,6 +47,11 @@ bool proc_alive(pid_t pid);
 int proc_cpu_us(pid_t pid, uint64_t *us);
 /* The same for this process (getrusage, µs resolution). */
 uint64_t proc_self_cpu_us(void);
+
+/* SIGINT and SIGTERM set *proc_catch_signals()'s flag instead of killing
+ * the benchmark, so that it stops its responder and deletes what it made
+ * (its children have their own process group and do not see a ^C). */
+volatile sig_atomic_t *proc_catch_signals(void);
 
 /* Pin this process to cpu; 0 or ERR_IO. */
 int proc_pin_self(int cpu);
