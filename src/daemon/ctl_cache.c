@@ -102,10 +102,14 @@ void ctl_cache(struct daemon *d, struct ctl_req *r, int argc, char **argv)
 			ctl_replyf(r, false, "identity too long\n");
 			return;
 		}
-		if (ident_parse(name, &id, err, sizeof(err)) != 0 || id.wildcard ||
-		    id.type == IDENT_ANY || id.len > CACHE_IDENT_MAX) {
-			ctl_replyf(r, false, "'%.128s' is not an identity: %s\n", name,
-				   id.wildcard ? "wildcards are not allowed here" : err);
+		if (ident_parse(name, &id, err, sizeof(err)) != 0) {
+			ctl_replyf(r, false, "'%.128s' is not an identity: %s\n",
+				   name, err);
+			return;
+		}
+		if (id.wildcard || id.type == IDENT_ANY || id.len > CACHE_IDENT_MAX) {
+			ctl_replyf(r, false, "'%.128s': name one identity, without "
+				   "wildcards\n", name);
 			return;
 		}
 		memset(&ci, 0, sizeof(ci));

@@ -358,6 +358,9 @@ enum opts_result opts_parse(struct opts *o, int argc, char **argv,
 		     "differ", o->port);
 		return OPTS_EXIT_USAGE;
 	}
+	/* The engine sends from these ports. */
+	o->params.port = o->port;
+	o->params.natt_port = o->natt_port;
 	if (warn && o->params.cookie_threshold > o->params.max_half_open)
 		fprintf(warn, "reswand: warning: --cookie-threshold %u exceeds "
 			"--max-half-open %u: cookies will never be demanded\n",

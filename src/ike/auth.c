@@ -629,15 +629,8 @@ static const struct config_conn *choose_peer_conn(struct ike_sa *sa,
 
 static void fail_auth(struct ike_sa *sa, struct msg_in *in, const char *why)
 {
-	struct msg_out o;
-
 	sa_log(sa, LOG_LVL_INFO, "IKE_AUTH rejected: %s", why);
-	if (msg_out_begin(&o, sa, IKEV2_EXCH_IKE_AUTH, true, in->m->hdr.msg_id,
-			  true) == 0 &&
-	    wire_put_notify_data(&o.b, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0) == 0)
-		msg_out_send(&o, TASK_NONE, 0);
-	else
-		msg_out_abort(&o);
+	msg_reply_notify(sa, in, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
 	sa->ike->stats.rx_unauthenticated++;
 	sa_destroy(sa, IKE_DOWN_FAILED);
 }

@@ -23,19 +23,6 @@ int ccsa_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 	return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
-static void reply_notify(struct ike_sa *sa, struct msg_in *in, uint16_t type)
-{
-	struct msg_out o;
-
-	if (msg_out_begin(&o, sa, IKEV2_EXCH_CREATE_CHILD_SA, true,
-			  in->m->hdr.msg_id, true) != 0)
-		return;
-	if (wire_put_notify_data(&o.b, type, NULL, 0) == 0)
-		msg_out_send(&o, TASK_NONE, 0);
-	else
-		msg_out_abort(&o);
-}
-
 void ccsa_process_request(struct ike_sa *sa, struct msg_in *in)
 {
 	const struct wire_notify *rekey = wire_msg_notify(in->m, IKEV2_N_REKEY_SA);
@@ -45,7 +32,7 @@ void ccsa_process_request(struct ike_sa *sa, struct msg_in *in)
 	size_t nr_len;
 
 	if (sa->state != IKE_SA_ESTABLISHED) {
-		reply_notify(sa, in, IKEV2_N_TEMPORARY_FAILURE);
+		msg_reply_notify(sa, in, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	if (psa && psa->u.sa.nproposals &&

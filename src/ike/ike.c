@@ -32,6 +32,8 @@ void ike_params_default(struct ike_params *p)
 	p->fragment_size = 1280;
 	p->max_fragments = IKE_MAX_PACKETS;
 	p->max_children_per_sa = 64;
+	p->port = IKEV2_PORT;
+	p->natt_port = IKEV2_NATT_PORT;
 }
 
 struct ike_cfg *ike_cfg_ref(struct ike_cfg *c)

@@ -85,6 +85,8 @@ struct ike_params {
 	uint16_t fragment_size;		/* IKE fragmentation threshold (bytes) */
 	uint16_t max_fragments;		/* reassembly cap per message */
 	uint32_t max_children_per_sa;	/* Child SAs per IKE SA */
+	uint16_t port;			/* our IKE port (500) */
+	uint16_t natt_port;		/* our NAT-T port (4500) */
 };
 
 void ike_params_default(struct ike_params *p);

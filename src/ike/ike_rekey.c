@@ -132,20 +132,6 @@ fail:
 	return rc;
 }
 
-static void reply_notify(struct ike_sa *sa, struct msg_in *in, uint16_t type,
-			 const void *data, size_t len)
-{
-	struct msg_out o;
-
-	if (msg_out_begin(&o, sa, IKEV2_EXCH_CREATE_CHILD_SA, true,
-			  in->m->hdr.msg_id, true) != 0)
-		return;
-	if (wire_put_notify_data(&o.b, type, data, len) == 0)
-		msg_out_send(&o, TASK_NONE, 0);
-	else
-		msg_out_abort(&o);
-}
-
 void ike_rekey_respond(struct ike_sa *sa, struct msg_in *in)
 {
 	const struct wire_payload *psa = wire_msg_first(in->m, IKEV2_PL_SA);
@@ -162,26 +148,26 @@ void ike_rekey_respond(struct ike_sa *sa, struct msg_in *in)
 	int rc;
 
 	if (!psa || !pno || !pke) {
-		reply_notify(sa, in, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		msg_reply_notify(sa, in, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
 	if (sa->rekeyed_by) {
-		reply_notify(sa, in, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
+		msg_reply_notify(sa, in, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	if (negotiate_select(&sa->conn->ike, IKEV2_PROTO_IKE, &psa->u.sa,
 			     pke->u.ke.group, &suite, &num, &spi) != 0 || spi == 0) {
-		reply_notify(sa, in, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		msg_reply_notify(sa, in, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;
 	}
 	if (suite.dh != pke->u.ke.group) {
 		uint8_t g[2] = { (uint8_t)(suite.dh >> 8), (uint8_t)suite.dh };
 
-		reply_notify(sa, in, IKEV2_N_INVALID_KE_PAYLOAD, g, sizeof(g));
+		msg_reply_notify(sa, in, IKEV2_N_INVALID_KE_PAYLOAD, g, sizeof(g));
 		return;
 	}
 	if (!(n = successor(sa, false))) {
-		reply_notify(sa, in, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
+		msg_reply_notify(sa, in, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	n->spi_i = spi;
@@ -200,7 +186,7 @@ void ike_rekey_respond(struct ike_sa *sa, struct msg_in *in)
 	wipe(gir, sizeof(gir));
 	if (rc) {
 		sa_destroy(n, IKE_DOWN_FAILED);
-		reply_notify(sa, in, rc == ERR_KE_PEER ? IKEV2_N_INVALID_SYNTAX
+		msg_reply_notify(sa, in, rc == ERR_KE_PEER ? IKEV2_N_INVALID_SYNTAX
 						       : IKEV2_N_TEMPORARY_FAILURE,
 			     NULL, 0);
 		return;

@@ -403,6 +403,10 @@ int msg_send_plain_notify(struct ike *ike, const struct wire_hdr *req,
 void msg_receive(struct ike_sa *sa, struct msg_in *in);
 void msg_retransmit_timer(struct timer *t, void *ctx);
 void msg_resend_response(struct ike_sa *sa);
+/* Answer an authenticated request (same exchange and message ID) with
+ * nothing but one notify: an error, or TEMPORARY_FAILURE. */
+void msg_reply_notify(struct ike_sa *sa, struct msg_in *in, uint16_t type,
+		      const void *data, size_t len);
 void packets_free(struct ike_packets *p);
 void msg_request_done(struct ike_sa *sa);
 
@@ -459,6 +463,10 @@ bool sa_init_conn_matches(const struct config_conn *c, const struct addr *local,
  * 0: go ahead; 1: handled (dropped or answered).
  */
 int sa_init_admit(struct ike *ike, struct msg_in *in, const struct wire_span *ni);
+/* An opening request (IKE_SA_INIT or an extension's) from a peer that
+ * has a half-open SA with us: true if handled (answered from the cache,
+ * or dropped as a different request with the same SPI). */
+bool sa_init_retransmission(struct ike *ike, struct msg_in *in);
 /* CERTREQ naming our trusted CAs, if the peer authenticates by pubkey. */
 int sa_init_put_certreq(struct ike_sa *sa, struct wire_builder *b);
 int sa_init_start(struct ike_sa *sa);

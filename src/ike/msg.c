@@ -415,9 +415,8 @@ static int unprotect(struct ike_sa *sa, struct msg_in *in, size_t *pt_len,
 	}
 }
 
-/* Answer an authenticated request we cannot process with an error. */
-static void reply_error(struct ike_sa *sa, struct msg_in *in, uint16_t type,
-			const void *data, size_t len)
+void msg_reply_notify(struct ike_sa *sa, struct msg_in *in, uint16_t type,
+		      const void *data, size_t len)
 {
 	struct msg_out o;
 
@@ -450,7 +449,7 @@ static void dispatch_request(struct ike_sa *sa, struct msg_in *in)
 		}
 		sa_log(sa, LOG_LVL_DEBUG, "ignoring request of exchange %u",
 		       in->m->hdr.exchange);
-		reply_error(sa, in, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		msg_reply_notify(sa, in, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 	}
 }
 
@@ -609,11 +608,11 @@ void msg_receive(struct ike_sa *sa, struct msg_in *in)
 			if (rc == ERR_CRITICAL) {
 				uint8_t t = where.type;
 
-				reply_error(sa, in,
+				msg_reply_notify(sa, in,
 					    IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
 					    &t, 1);
 			} else {
-				reply_error(sa, in, IKEV2_N_INVALID_SYNTAX,
+				msg_reply_notify(sa, in, IKEV2_N_INVALID_SYNTAX,
 					    NULL, 0);
 			}
 		}

@@ -129,7 +129,15 @@ int sa_init_start(struct ike_sa *sa)
 			addr_range_first(&c->local_addrs[0], &sa->local);
 		else
 			sa->local.family = sa->remote.family;
-		sa->local.port = c->local_port;
+		/* A remote port other than 500 is NAT-T from the start (as
+		 * strongSwan does it): the whole exchange stays on it and our
+		 * NAT-T port, with the non-ESP marker. */
+		if (c->remote_port != IKEV2_PORT) {
+			sa->natt = true;
+			sa->local.port = ike->env.params.natt_port;
+		} else {
+			sa->local.port = ike->env.params.port;
+		}
 		sa->ke_group = negotiate_first_dh(&c->ike);
 		sa->ni_len = IKE_NONCE_LEN;
 		if ((rc = ike_random(ike, sa->ni, sa->ni_len)) != 0)
@@ -281,9 +289,12 @@ void sa_init_process_response(struct ike_sa *sa, struct msg_in *in)
 		sa_log(sa, LOG_LVL_ERROR, "key derivation failed: %s", err_str(rc));
 		goto fail;
 	}
-	if (sa->natt) {
+	if (sa->natt && sa->remote.port == IKEV2_PORT) {
+		/* RFC 7296 2.23: float to the NAT-T ports. */
 		sa->remote.port = IKEV2_NATT_PORT;
-		sa->local.port = IKEV2_NATT_PORT;
+		sa->local.port = sa->ike->env.params.natt_port;
+	} else if (sa->natt) {
+		sa->local.port = sa->ike->env.params.natt_port;
 	}
 	if ((rc = auth_start(sa)) != 0) {
 		sa_log(sa, LOG_LVL_ERROR, "IKE_AUTH: %s", err_str(rc));
@@ -296,6 +307,24 @@ fail:
 }
 
 /* ---- responder ---- */
+
+bool sa_init_retransmission(struct ike *ike, struct msg_in *in)
+{
+	struct wire_hdr h;
+	struct ike_sa *sa;
+
+	wire_hdr_parse(&h, in->raw, in->len);
+	sa = sa_find_half_open(ike, h.spi_i, &in->remote);
+	if (!sa)
+		return false;
+	/* The same bytes as the request we answered: the same answer. */
+	if (sa->have_resp && sa->resp_msgid == 0 &&
+	    hmap_siphash(ike->hash_key, in->raw, in->len) == sa->resp_req_hash) {
+		ike->stats.rx_retransmits++;
+		msg_resend_response(sa);
+	}
+	return true;
+}
 
 int sa_init_admit(struct ike *ike, struct msg_in *in, const struct wire_span *ni)
 {
@@ -378,22 +407,12 @@ void sa_init_respond(struct ike *ike, struct msg_in *in)
 	struct wire_span nonce;
 	uint8_t gir[KE_MAX_SECRET_LEN], num;
 	size_t gir_len = sizeof(gir);
-	struct wire_hdr h;
 	bool addr_match;
 	char ab[ADDR_STRLEN];
 	int rc;
 
-	/* A retransmission of a request we answered: same answer. */
-	wire_hdr_parse(&h, in->raw, in->len);
-	sa = sa_find_half_open(ike, h.spi_i, &in->remote);
-	if (sa) {
-		if (sa->have_resp && sa->resp_msgid == 0 &&
-		    hmap_siphash(ike->hash_key, in->raw, in->len) == sa->resp_req_hash) {
-			ike->stats.rx_retransmits++;
-			msg_resend_response(sa);
-		}
+	if (sa_init_retransmission(ike, in))
 		return;
-	}
 	if ((rc = wire_msg_parse(in->m, in->raw, in->len, NULL)) != 0) {
 		ike->stats.rx_invalid++;
 		ike_log_rl(ike, LOG_LVL_INFO, "%s: malformed IKE_SA_INIT: %s",

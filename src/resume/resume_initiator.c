@@ -141,13 +141,15 @@ bool resume_initiate(void *ctx, struct ike *ike, const struct config_conn *conn,
 	sa->done = done;
 	sa->done_ctx = done_ctx;
 	addr_range_first(&conn->remote_addrs[0], &sa->remote);
-	sa->remote.port = IKEV2_NATT_PORT;
+	/* Straight to the NAT-T port: resumption always encapsulates. */
+	sa->remote.port = conn->remote_port != IKEV2_PORT ? conn->remote_port
+							  : IKEV2_NATT_PORT;
 	memset(&sa->local, 0, sizeof(sa->local));
 	if (conn->n_local_addrs && addr_range_is_single(&conn->local_addrs[0]))
 		addr_range_first(&conn->local_addrs[0], &sa->local);
 	else
 		sa->local.family = sa->remote.family;
-	sa->local.port = IKEV2_NATT_PORT;
+	sa->local.port = ike->env.params.natt_port;
 	sa->natt = true;
 	sa->nat_here = true;
 	sa->ni_len = IKE_NONCE_LEN;

@@ -56,15 +56,8 @@ bool resume_receive_init(void *ctx, struct ike *ike, struct msg_in *in)
 	wire_hdr_parse(&h, in->raw, in->len);
 	if (h.exchange != IKEV2_EXCH_RESWAN_RESUME || h.msg_id != 0)
 		return false;
-	sa = sa_find_half_open(ike, h.spi_i, &in->remote);
-	if (sa) {
-		if (sa->have_resp && sa->resp_msgid == 0 &&
-		    hmap_siphash(ike->hash_key, in->raw, in->len) == sa->resp_req_hash) {
-			ike->stats.rx_retransmits++;
-			msg_resend_response(sa);
-		}
+	if (sa_init_retransmission(ike, in))
 		return true;
-	}
 	if (wire_msg_parse(in->m, in->raw, in->len, NULL) != 0) {
 		ike->stats.rx_invalid++;
 		return true;
@@ -192,15 +185,8 @@ out:
 
 static void refuse(struct ike_sa *sa, struct msg_in *in, const char *why)
 {
-	struct msg_out o;
-
 	sa_log(sa, LOG_LVL_INFO, "resumption refused: %s", why);
-	if (msg_out_begin(&o, sa, IKEV2_EXCH_RESWAN_RESUME, true, in->m->hdr.msg_id,
-			  true) == 0 &&
-	    wire_put_notify_data(&o.b, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0) == 0)
-		msg_out_send(&o, TASK_NONE, 0);
-	else
-		msg_out_abort(&o);
+	msg_reply_notify(sa, in, IKEV2_N_AUTHENTICATION_FAILED, NULL, 0);
 	sa_destroy(sa, IKE_DOWN_FAILED);
 }
 

@@ -76,7 +76,7 @@ out=$("$RESWAN" status --socket "$IT_DIR/none.ctl" 2>&1) && it_fail "status with
 # An asynchronous failure: the client initiates towards a gateway that
 # does not answer (the wrong port), and `up` reports the timeout.
 it_conf_client "$IT_DIR/lost.conf"
-sed -i "s/remote_port = $IT_GW_PORT/remote_port = $((IT_GW_PORT + 7))/" "$IT_DIR/lost.conf"
+sed -i "s/remote_port = 4500/remote_port = $((IT_GW_PORT + 7))/" "$IT_DIR/lost.conf"
 it_start cl "$IT_DIR/lost.conf" "$IT_CL" "$IT_CL_PORT" \
 	--retransmit-timeout 100ms --retransmit-tries 2
 out=$(it_rs cl up --timeout 20 home 2>&1) && it_fail "up towards nobody succeeded"

@@ -3,9 +3,10 @@
 # Each test runs real reswand processes on loopback, without root: its own
 # temporary directory, its own loopback addresses (127.A.B.1 for the
 # gateway, 127.A.B.2 for the client; all of 127/8 is loopback on Linux) and
-# its own IKE ports.  The NAT-T port is 4500 on each test's own addresses:
-# the engine moves every IKE SA to the peer's port 4500 after IKE_SA_INIT
-# (src/ike/sa_init.c), so the peer's NAT-T port cannot be anything else.
+# its own IKE port.  The NAT-T port is 4500 on each test's own addresses,
+# and clients set remote_port = 4500: a remote port other than 500 is
+# used for the whole exchange with the non-ESP marker (as strongSwan does),
+# so the client talks to the gateway's NAT-T socket from the start.
 # Everything a test starts is killed by the EXIT trap; daemons stopped with
 # it_stop must exit 0 (ASan leak reports make that fail).
 #
@@ -101,7 +102,7 @@ connections {
 	home {
 		local_addrs = $IT_CL
 		remote_addrs = $IT_GW
-		remote_port = $IT_GW_PORT
+		remote_port = 4500
 		proposals = aes256gcm16-prfsha256-x25519
 		${2:-}
 		local {

@@ -186,6 +186,34 @@ static void invalid_ke_retry(void **state)
 	tnet_free(p.net);
 }
 
+static void ipv6_both_roles(void **state)
+{
+	(void)state;
+	for (int role = 0; role < 2; role++) {
+		struct tnet *n = tnet_new();
+		char ba[4096], bb[4096];
+		struct tconf a = { .me = "fd00::1", .other = "fd00::2",
+				   .my_id = "a.example", .other_id = "b.example",
+				   .lts = "fd01::/64", .rts = "fd02::/64" };
+		struct tconf b = { .me = "fd00::2", .other = "fd00::1",
+				   .my_id = "b.example", .other_id = "a.example",
+				   .lts = "fd02::/64", .rts = "fd01::/64" };
+		struct tpeer *pa = tpeer_new(n, "a", "fd00::1", tconf(ba, sizeof(ba), &a),
+					     NULL, NULL, NULL, NULL);
+		struct tpeer *pb = tpeer_new(n, "b", "fd00::2", tconf(bb, sizeof(bb), &b),
+					     NULL, NULL, NULL, NULL);
+		char buf[128];
+
+		assert_int_equal(tpeer_up(role ? pb : pa, "peer"), 0);
+		assert_consistent(role ? pb : pa, role ? pa : pb);
+		assert_int_equal(pa->ike->all->remote.family, ADDR_IPV6);
+		assert_int_equal(pa->ike->all->remote.port, IKEV2_NATT_PORT);
+		assert_string_equal(ts_fmt(&pa->ike->all->children->remote_ts[0], buf,
+					   sizeof(buf)), "fd02::/64");
+		tnet_free(n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +222,7 @@ int main(void)
 		cmocka_unit_test(wrong_psk_fails_cleanly),
 		cmocka_unit_test(no_proposal_chosen),
 		cmocka_unit_test(invalid_ke_retry),
+		cmocka_unit_test(ipv6_both_roles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
