@@ -41,7 +41,6 @@
 #define MAX_RUNS 4
 #define WARMUP_LIMIT_US (120 * 1000000ULL)	/* untimed first cycle */
 #define DRAIN_LIMIT_US (30 * 1000000ULL)
-#define GW_PORT_LOOPBACK 10500
 
 enum peer { PEER_RESWAND = 1, PEER_CHARON = 2, PEER_BOTH = 3 };
 
@@ -147,7 +146,10 @@ struct env {
 	struct netns_pair ns;
 	bool in_ns;
 	struct addr gw;			/* responder address, IKE port */
+	uint16_t gw_natt;		/* its NAT-T port */
+	uint16_t remote_port;		/* the clients' remote_port */
 	struct addr gen;		/* first client address, IKE port */
+	uint16_t gen_natt;		/* the clients' NAT-T port */
 };
 
 static int one_run(const struct hs_opts *o, struct env *env, enum peer peer, bool resume,
@@ -172,6 +174,7 @@ static int one_run(const struct hs_opts *o, struct env *env, enum peer peer, boo
 		ro.dir = dir;
 		ro.pki_dir = env->pki_gw;
 		ro.addr = env->gw;
+		ro.natt_port = env->gw_natt;
 		snprintf(resumption, sizeof(resumption),
 			 "\t\tresumption {\n\t\t\tcapacity = %u\n\t\t}\n",
 			 o->clients > 10000 ? o->clients : 10000);
@@ -195,7 +198,9 @@ static int one_run(const struct hs_opts *o, struct env *env, enum peer peer, boo
 	lo.confdir = env->pki_client;
 	lo.resume = resume;
 	lo.gateway = env->gw;
+	lo.gateway.port = env->remote_port;
 	lo.local_base = env->gen;
+	lo.local_natt_port = env->gen_natt;
 	lo.retransmit_us = o->retransmit_us;
 	lo.stop = interrupted;
 	if (!(lg = loadgen_new(&lo, run->error, sizeof(run->error))))
@@ -386,9 +391,9 @@ static void usage(FILE *f)
 		"  --suite      algorithms and authentication (default psk-x25519)\n"
 		"  --peer       the responder: reswand on loopback (default); charon (strongSwan,\n"
 		"               full mode, needs root: network namespaces); both, side by side\n"
-		"  --target     an already running responder (PSK suites; its NAT-T port must be\n"
-		"               4500); --local is the clients' first address, --responder-pid\n"
-		"               the process whose CPU to read\n"
+		"  --target     an already running responder (PSK suites); PORT is the clients'\n"
+		"               remote_port: 500, or the responder's NAT-T port; --local is the\n"
+		"               clients' first address, --responder-pid whose CPU to read\n"
 		"  --cpus       generator and responder cores (default 0,1 with 2+ CPUs)\n"
 		"  --reswand    the daemon to start (default: next to this reswan)\n"
 		"  --log-level  reswand's log level (default info)\n"
@@ -583,12 +588,14 @@ int bench_handshake_main(int argc, char **argv)
 		goto out;
 	}
 	if (o.have_target) {
-		netns_loopback_addrs(&env.gw, &env.gen, GW_PORT_LOOPBACK);
-		env.gw = o.target;
+		netns_loopback_addrs(&env.gw, &env.gen);
+		env.gen_natt = NETNS_LOOPBACK_NATT_PORT;
 		if (o.local.family) {
 			env.gen = o.local;
-			env.gen.port = GW_PORT_LOOPBACK;
+			env.gen.port = NETNS_LOOPBACK_IKE_PORT;
 		}
+		env.gw = o.target;
+		env.remote_port = o.target.port;
 	} else if (o.peers & PEER_CHARON) {
 		unsigned n_eng = (o.clients + LOADGEN_PER_ENGINE - 1) / LOADGEN_PER_ENGINE;
 
@@ -598,13 +605,16 @@ int bench_handshake_main(int argc, char **argv)
 			worst = 1;
 			goto out;
 		}
+		/* The standard ports: 500, floating to 4500. */
 		env.in_ns = true;
 		addr_parse(NETNS_RESP_ADDR, &env.gw);
-		env.gw.port = 500;
+		env.gw.port = env.remote_port = 500;
+		env.gw_natt = env.gen_natt = 4500;
 		addr_parse(NETNS_GEN_NET ".10", &env.gen);
 		env.gen.port = 500;
 	} else {
-		netns_loopback_addrs(&env.gw, &env.gen, GW_PORT_LOOPBACK);
+		netns_loopback_addrs(&env.gw, &env.gen);
+		env.gw_natt = env.gen_natt = env.remote_port = NETNS_LOOPBACK_NATT_PORT;
 	}
 
 	for (int p = PEER_RESWAND; p <= PEER_CHARON && !*interrupted; p <<= 1) {

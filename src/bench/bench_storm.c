@@ -39,7 +39,6 @@
 #include "common/json.h"
 #include "common/log.h"
 
-#define GW_PORT 10500
 #define PHASE_LIMIT_US (600 * 1000000ULL)
 #define FLUSH_WAIT_MS 500	/* > RESUMPTION_FLUSH_MS (100 ms) */
 
@@ -109,8 +108,9 @@ static int round_run(const struct storm_opts *o, const char *tmp, const char *pk
 	ro.suite = o->suite;
 	ro.dir = dir;
 	ro.pki_dir = pki_gw;
-	netns_loopback_addrs(&gw, &gen, GW_PORT);
+	netns_loopback_addrs(&gw, &gen);
 	ro.addr = gw;
+	ro.natt_port = NETNS_LOOPBACK_NATT_PORT;
 	ro.resumption = block;
 	ro.reswand = o->reswand;
 	ro.log_level = o->log_level;
@@ -130,7 +130,9 @@ static int round_run(const struct storm_opts *o, const char *tmp, const char *pk
 	lo.confdir = pki_client;
 	lo.resume = true;
 	lo.gateway = gw;
+	lo.gateway.port = NETNS_LOOPBACK_NATT_PORT;	/* NAT-T from the start */
 	lo.local_base = gen;
+	lo.local_natt_port = NETNS_LOOPBACK_NATT_PORT;
 	lo.retransmit_us = o->retransmit_us;
 	lo.stop = interrupted;
 	if (!(lg = loadgen_new(&lo, r->error, sizeof(r->error))))

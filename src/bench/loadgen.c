@@ -317,7 +317,7 @@ static int send_msg(void *ctx, const struct addr *local, const struct addr *remo
 	struct sockaddr_in to;
 	struct iovec iov[2];
 	struct msghdr mh;
-	bool natt = local->port == IKEV2_NATT_PORT;
+	bool natt = local->port == e->bound[1].port;
 
 	if (remote->family != ADDR_IPV4)
 		return ERR_INVAL;
@@ -486,6 +486,8 @@ static int engine_up(struct loadgen *lg, struct engine *e, char *err, size_t err
 	env.events = (struct ike_events){ .sa_up = on_sa_up, .sa_down = on_sa_down,
 					  .ctx = lg };
 	ike_params_default(&env.params);
+	env.params.port = e->bound[0].port;
+	env.params.natt_port = e->bound[1].port;
 	if (lg->o.retransmit_us)
 		env.params.retransmit_timeout_us = lg->o.retransmit_us;
 	if (lg->o.retransmit_tries)
@@ -514,7 +516,7 @@ struct loadgen *loadgen_new(const struct loadgen_opts *o, char *err, size_t errl
 	struct loadgen *lg;
 	unsigned per;
 
-	if (o->clients == 0 || o->clients > LOADGEN_MAX_CLIENTS ||
+	if (o->clients == 0 || o->clients > LOADGEN_MAX_CLIENTS || !o->local_natt_port ||
 	    o->gateway.family != ADDR_IPV4 || o->local_base.family != ADDR_IPV4) {
 		snprintf(err, errlen, "1..%u clients over IPv4", LOADGEN_MAX_CLIENTS);
 		return NULL;
@@ -558,7 +560,7 @@ struct loadgen *loadgen_new(const struct loadgen_opts *o, char *err, size_t errl
 		e->bound[0] = o->local_base;
 		e->bound[0].ip[3] = (uint8_t)(o->local_base.ip[3] + k);
 		e->bound[1] = e->bound[0];
-		e->bound[1].port = IKEV2_NATT_PORT;
+		e->bound[1].port = o->local_natt_port;
 		co.max_entries = e->n;
 		if (o->resume && !(e->store = cache_client_new(&co))) {
 			snprintf(err, errlen, "out of memory");

@@ -5,7 +5,7 @@
  * The clients are reswan's own engine (src/ike) talking real UDP to a
  * responder.  They are split over several engines of at most
  * LOADGEN_PER_ENGINE clients each, every engine with its own local address
- * and its own pair of sockets (IKE and NAT-T port 4500).  Several engines
+ * and its own pair of sockets (IKE and NAT-T ports).  Several engines
  * rather than one: an engine's configuration is parsed from swanctl.conf
  * text, which caps the keys of one load (SETTINGS_MAX_NODES), the
  * initiator's ticket store holds at most CACHE_CLIENT_MAX connections, and
@@ -51,10 +51,14 @@ struct loadgen_opts {
 	bool certs;
 	const char *confdir;		/* x509/, private/ for certificates */
 	bool resume;			/* clients keep and present tickets */
-	struct addr gateway;		/* responder address, its IKE port */
-	/* Client engine k binds local_base + k (IKE port local_base.port,
-	 * NAT-T port 4500). */
+	/* Responder address and the clients' remote_port: 500 starts on
+	 * the IKE port and floats to the NAT-T port 4500; any other port is
+	 * the responder's NAT-T port, used from the first message. */
+	struct addr gateway;
+	/* Client engine k binds local_base + k, IKE port local_base.port
+	 * and NAT-T port local_natt_port. */
 	struct addr local_base;
+	uint16_t local_natt_port;
 	uint64_t retransmit_us;		/* clients' first retransmission */
 	volatile sig_atomic_t *stop;	/* set by a signal: loadgen_run returns */
 	uint32_t retransmit_tries;

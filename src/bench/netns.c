@@ -23,8 +23,9 @@ static int ip(char *err, size_t errlen, const char *const *argv)
 	return ERR_IO;
 }
 
-void netns_loopback_addrs(struct addr *resp, struct addr *gen, uint16_t port)
+void netns_loopback_addrs(struct addr *resp, struct addr *gen)
 {
+	const uint16_t port = NETNS_LOOPBACK_IKE_PORT;
 	long pid = (long)getpid();
 	uint8_t ip[4] = { 127, (uint8_t)(200 + pid % 50), (uint8_t)((pid / 50) % 250 + 1), 1 };
 

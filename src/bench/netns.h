@@ -31,9 +31,15 @@ struct netns_pair {
 /*
  * Without root: the responder on 127.X.Y.1 and the clients from
  * 127.X.Y.(NETNS_GEN_FIRST + k), X.Y from the process id so that runs in
- * parallel do not collide; both IKE ports are port.
+ * parallel do not collide.  Both sides use the high ports below; the
+ * clients talk to the responder's NAT-T port from the first message (a
+ * remote_port other than 500), so the IKE port sees no traffic, and port
+ * 4500, which tests listening on every address take, is not used.
  */
-void netns_loopback_addrs(struct addr *resp, struct addr *gen, uint16_t port);
+#define NETNS_LOOPBACK_IKE_PORT 10500
+#define NETNS_LOOPBACK_NATT_PORT 14500
+
+void netns_loopback_addrs(struct addr *resp, struct addr *gen);
 
 /* Create both namespaces, the veth pair and n_gen generator addresses;
  * resp_lo (may be NULL) is put on the responder's loopback (an address of

@@ -42,7 +42,7 @@ struct responder {
 	char run[PATH_LEN];	/* charon's private /run */
 	char vici[PATH_LEN];
 	char addr[ADDR_STRLEN];
-	char port[8];
+	char port[8], natt_port[8];
 	char resumption[1024];
 	char log_level[16];
 };
@@ -236,7 +236,7 @@ int responder_restart(struct responder *r, char *err, size_t errlen)
 	if (r->o.kind == RESPONDER_RESWAND) {
 		const char *argv[] = { r->o.reswand, "-c", r->conf, "--socket", r->ctl,
 				       "--listen", r->addr, "--port", r->port,
-				       "--natt-port", "4500", "--log-level", r->log_level,
+				       "--natt-port", r->natt_port, "--log-level", r->log_level,
 				       NULL };
 
 		r->pid = proc_spawn(argv, &po);
@@ -283,6 +283,7 @@ struct responder *responder_start(const struct responder_opts *o, char *err,
 	}
 	addr_fmt(&o->addr, false, r->addr, sizeof(r->addr));
 	snprintf(r->port, sizeof(r->port), "%u", o->addr.port);
+	snprintf(r->natt_port, sizeof(r->natt_port), "%u", o->natt_port ? o->natt_port : 4500);
 	if (o->kind == RESPONDER_CHARON && access(CHARON, X_OK) != 0) {
 		snprintf(err, errlen, "%s is missing (scripts/deps.sh bench installs it)", CHARON);
 		goto fail;

@@ -7,8 +7,8 @@
  * straight from /proc/PID/stat.  That time is everything the process did:
  * handshakes, the DELETEs that end them, timers and logging.
  *
- * reswand runs as an ordinary user on loopback (its NAT-T port must be
- * 4500, see docs/internals/daemon.md).  charon needs root: it runs in the
+ * reswand runs as an ordinary user on loopback, on high ports.  charon
+ * needs root (ports 500 and 4500): it runs in the
  * responder namespace of a netns_pair, in a private mount namespace with
  * its own /run, /etc/swanctl and /etc/strongswan.conf, and is loaded with
  * `swanctl --load-all`.
@@ -34,6 +34,7 @@ struct responder_opts {
 	const char *dir;		/* its own directory (created) */
 	const char *pki_dir;		/* gateway certificates (suite_make_pki), or NULL */
 	struct addr addr;		/* listen address and IKE port (charon: 500) */
+	uint16_t natt_port;		/* reswand --natt-port (charon: 4500) */
 	const char *resumption;		/* reswand: resumption block text, or NULL */
 	const char *reswand;		/* reswand binary */
 	const char *log_level;		/* reswand --log-level; NULL: info */
