@@ -251,8 +251,10 @@ static void print_table(const struct storm_opts *o, const struct storm_round *r,
 	} while (0)
 	ROW("everyone connected (full)", printf(" %22s", fmt_s(r[i].connect_s, a, sizeof(a))));
 	ROW("restart: answering after", printf(" %22s", fmt_s(r[i].restart_s, a, sizeof(a))));
+	/* /proc counts in 10 ms ticks. */
 	ROW("  responder CPU to get there",
-	    printf(" %22s", fmt_us(r[i].restart_cpu_us, a, sizeof(a))));
+	    printf(" %22s", r[i].restart_cpu_us > 0 ? fmt_us(r[i].restart_cpu_us, a, sizeof(a))
+						  : "< 10 ms"));
 	ROW("all back after", printf(" %22s", fmt_s(r[i].back_s, a, sizeof(a))));
 	ROW("  responder CPU, restart -> all back",
 	    printf(" %22s", fmt_us(r[i].back_cpu_us, a, sizeof(a))));
