@@ -60,5 +60,9 @@ int bench_cache_main(const struct bench_opts *o);
  * --reswan PATH), with each one's peak resident memory.
  */
 int bench_trace_main(int argc, char **argv);
+/* IKE handshakes against a responder it starts (bench_handshake.c), and a
+ * gateway restart with every client reconnecting at once (bench_storm.c). */
+int bench_handshake_main(int argc, char **argv);
+int bench_storm_main(int argc, char **argv);
 
 #endif

@@ -92,6 +92,8 @@ static const struct {
 	{ "crypto", "per-operation cost of IKE, ESP and resumption crypto", run_crypto },
 	{ "cache", "credential cache: time, memory per record, LMDB flush and load", run_cache },
 	{ "trace", "trace analysis vs wc -l on a 10M-session log", bench_trace_main },
+	{ "handshake", "IKE handshakes/s, latency, responder CPU: full, resumed, vs charon", bench_handshake_main },
+	{ "storm", "gateway restart, every client back at once: with and without the cache", bench_storm_main },
 };
 
 #define NBENCH (sizeof(benches) / sizeof(benches[0]))
