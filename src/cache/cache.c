@@ -644,6 +644,33 @@ int cache_remove(struct cache *c, cache_ref ref)
 	return ret;
 }
 
+int cache_retire(struct cache *c, uint16_t conn, const uint8_t handle[CACHE_HANDLE_LEN],
+		 const struct cache_ident *id)
+{
+	uint8_t blob[1 + CACHE_IDENT_MAX];
+	struct cache_rec *r;
+	enum cache_miss why;
+	uint32_t slot, ref;
+	int ret = ERR_NOTFOUND;
+
+	if (id->len > CACHE_IDENT_MAX)
+		return ERR_NOTFOUND;
+	blob[0] = id->type;
+	memcpy(blob + 1, id->data, id->len);
+	pthread_mutex_lock(&c->mu);
+	r = find(c, handle, &slot, &why);
+	/* Identities are interned: one ref per distinct identity. */
+	if (r && cache_rec_conn(c, r) == conn &&
+	    cache_intern_find(&c->idents, blob, 1 + (size_t)id->len, &ref) == 0 &&
+	    r->ident == ref) {
+		cache_rec_remove(c, slot);
+		c->st.superseded++;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return ret;
+}
+
 size_t cache_revoke(struct cache *c, const struct cache_ident *id)
 {
 	uint8_t blob[1 + CACHE_IDENT_MAX];

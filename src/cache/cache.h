@@ -209,6 +209,15 @@ int cache_update(struct cache *c, cache_ref ref, uint64_t add_secs, uint64_t add
 /* Remove one lineage (e.g. its SA was deleted for cause).  ERR_NOTFOUND if gone. */
 int cache_remove(struct cache *c, cache_ref ref);
 
+/*
+ * A full exchange of an authenticated peer replaces the lineage whose
+ * handle the peer says it gives up: remove that record if it is in use,
+ * belongs to connection conn and to identity id; otherwise ERR_NOTFOUND
+ * (one answer for every reason).  O(1), no index: the handle names the slot.
+ */
+int cache_retire(struct cache *c, uint16_t conn, const uint8_t handle[CACHE_HANDLE_LEN],
+		 const struct cache_ident *id);
+
 /* Remove every record of this identity, in every connection; returns how many. */
 size_t cache_revoke(struct cache *c, const struct cache_ident *id);
 
@@ -247,6 +256,7 @@ struct cache_stats {
 	uint64_t bytes_interned;	/* identities, profiles, addresses + indexes */
 	uint64_t hits, misses, expirations, evictions, inserts, consumes,
 		 updates, revocations;
+	uint64_t superseded;		/* lineages retired by cache_retire() */
 	uint64_t dirty;			/* changes waiting for cache_flush() */
 	uint64_t flushed, flush_errors;	/* records written, failed flushes */
 	uint64_t loaded, load_unsealed, load_corrupt, load_expired,

@@ -223,7 +223,7 @@ struct cache {
 
 	struct cache_stats_ctr {
 		uint64_t hits, misses, expirations, evictions, inserts, consumes,
-			 updates, revocations, flushed, flush_errors;
+			 updates, revocations, superseded, flushed, flush_errors;
 		uint64_t loaded, load_unsealed, load_corrupt, load_expired,
 			 load_orphaned, load_over_capacity;
 	} st;

@@ -30,6 +30,7 @@ static void fill(struct cache *c, struct cache_stats *s)
 	s->consumes = c->st.consumes;
 	s->updates = c->st.updates;
 	s->revocations = c->st.revocations;
+	s->superseded = c->st.superseded;
 	s->dirty = c->ndirty;
 	s->flushed = c->st.flushed;
 	s->flush_errors = c->st.flush_errors;
@@ -76,6 +77,7 @@ void cache_stats_json(struct cache *c, struct json *j, const char *key)
 	json_u64(j, "consumes", s.consumes);
 	json_u64(j, "updates", s.updates);
 	json_u64(j, "revocations", s.revocations);
+	json_u64(j, "superseded", s.superseded);
 	json_u64(j, "dirty", s.dirty);
 	json_u64(j, "flushed", s.flushed);
 	json_u64(j, "flush_errors", s.flush_errors);

@@ -38,6 +38,8 @@ struct resume_sa {
 	enum resume_role role;
 	bool peer_supports;		/* announced in IKE_AUTH */
 	bool resumed;			/* completed */
+	bool retire;			/* responder: handle = the ticket a full
+					 * handshake's peer gives up */
 	cache_ref ref;			/* responder: the lineage record */
 	uint16_t cache_conn;
 	/* Exchange in progress. */

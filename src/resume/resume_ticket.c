@@ -2,7 +2,11 @@
  * resume_ticket.c - tickets from full handshakes and the end of sessions.
  *
  * An initiator whose connection has a resumption block announces support
- * inside its (encrypted) IKE_AUTH request.  A responder whose connection
+ * inside its (encrypted) IKE_AUTH request, with the handle of the ticket it
+ * still holds, if any: a full handshake replaces that lineage (a
+ * resumption that got no answer, a reauthentication), and the responder
+ * retires its record at once rather than keep a dead one until it expires
+ * or pushes a live one out at capacity.  A responder whose connection
  * has one records the session in the cache and answers with the handle in
  * the encrypted IKE_AUTH response; the handle never travels in clear text
  * before it is used.  When the session ends, its connected time and bytes
@@ -102,19 +106,33 @@ static void to_cache_ident(const struct ident *id, struct cache_ident *out)
 void resume_auth_request_put(void *ctx, struct ike_sa *sa, struct wire_builder *b)
 {
 	struct resume *r = ctx;
+	struct cache_client_entry e;
 
-	if (r->opts.client && sa->conn && sa->conn->resumption.enabled)
+	if (!r->opts.client || !sa->conn || !sa->conn->resumption.enabled)
+		return;
+	if (cache_client_get(r->opts.client, sa->conn->name, &e) == 0)
+		wire_put_notify_data(b, IKEV2_N_RESWAN_RESUME_SUPPORTED, e.handle,
+				     CACHE_HANDLE_LEN);
+	else
 		wire_put_notify_data(b, IKEV2_N_RESWAN_RESUME_SUPPORTED, NULL, 0);
+	wipe(&e, sizeof(e));
 }
 
 void resume_auth_request_process(void *ctx, struct ike_sa *sa, struct msg_in *in)
 {
+	const struct wire_notify *n;
 	struct resume_sa *rs;
 
-	if (!wire_msg_notify(in->m, IKEV2_N_RESWAN_RESUME_SUPPORTED))
+	if (!(n = wire_msg_notify(in->m, IKEV2_N_RESWAN_RESUME_SUPPORTED)))
 		return;
-	if ((rs = resume_sa_get(ctx, sa)) != NULL)
-		rs->peer_supports = true;
+	if (!(rs = resume_sa_get(ctx, sa)))
+		return;
+	rs->peer_supports = true;
+	/* Any other length: support without a ticket to give up. */
+	if (n->data.len == CACHE_HANDLE_LEN) {
+		memcpy(rs->handle, n->data.p, CACHE_HANDLE_LEN);
+		rs->retire = true;
+	}
 }
 
 void resume_auth_response_put(void *ctx, struct ike_sa *sa, struct wire_builder *b)
@@ -149,6 +167,12 @@ void resume_auth_response_put(void *ctx, struct ike_sa *sa, struct wire_builder 
 		else
 			e->vip4 = sa->vip;
 	}
+	/* The peer is authenticated by now: it may give up its own record,
+	 * on this connection, and no one else's. */
+	if (rs->retire && cache_retire(r->opts.cache, conn_id, rs->handle, &e->peer) == 0)
+		sa_log(sa, LOG_LVL_DEBUG, "resumption: superseded the peer's previous record");
+	rs->retire = false;
+	wipe(rs->handle, sizeof(rs->handle));
 	if (rc == 0)
 		rc = cache_insert(r->opts.cache, conn_id, e, handle, &ref);
 	wipe(e, sizeof(*e));

@@ -396,6 +396,56 @@ static void revoke_removes_every_record_of_identity(void **state)
 	tc_fini(&t);
 }
 
+/*
+ * A peer that comes back in full names the ticket it gives up: that record
+ * goes, and only when it is this connection's and this identity's.
+ */
+static void retire_only_own_record(void **state)
+{
+	struct tc t;
+	struct cache_stats *st = calloc(1, sizeof(*st));
+	struct cache_ident me, other;
+	uint8_t h[4][16], nh[16];
+	uint16_t x, y;
+
+	(void)state;
+	assert_non_null(st);
+	tc_init(&t, 100);
+	x = conn(&t, "x", pol_none(10));
+	y = conn(&t, "y", pol_none(10));
+	insert(&t, x, 7, h[0], NULL);
+	insert(&t, y, 7, h[1], NULL);
+	insert(&t, x, 8, h[2], NULL);
+	ident_for(&me, 7);
+	ident_for(&other, 8);
+	/* Another identity's handle, another connection's, a forged one. */
+	assert_int_equal(cache_retire(t.c, x, h[2], &me), ERR_NOTFOUND);
+	assert_int_equal(cache_retire(t.c, x, h[1], &me), ERR_NOTFOUND);
+	memcpy(nh, h[0], 16);
+	nh[15] ^= 1;
+	assert_int_equal(cache_retire(t.c, x, nh, &me), ERR_NOTFOUND);
+	me.type = 2;		/* same octets, another ID type */
+	assert_int_equal(cache_retire(t.c, x, h[0], &me), ERR_NOTFOUND);
+	me.type = other.type;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(look(&t, h[i]), CACHE_HIT);
+	/* Its own: gone, once. */
+	assert_int_equal(cache_retire(t.c, x, h[0], &me), 0);
+	assert_int_equal(look(&t, h[0]), CACHE_MISS_UNKNOWN);
+	assert_int_equal(cache_retire(t.c, x, h[0], &me), ERR_NOTFOUND);
+	assert_int_equal(look(&t, h[1]), CACHE_HIT);
+	/* A handle already consumed by a resumption no longer names it. */
+	memcpy(h[3], h[2], 16);
+	resume(&t, h[2], 8, 1);
+	assert_int_equal(cache_retire(t.c, x, h[3], &other), ERR_NOTFOUND);
+	assert_int_equal(cache_retire(t.c, x, h[2], &other), 0);
+	cache_stats(t.c, st);
+	assert_int_equal(st->superseded, 2);
+	assert_int_equal(st->count, 1);
+	free(st);
+	tc_fini(&t);
+}
+
 static void purge_is_incremental(void **state)
 {
 	struct tc t;
@@ -552,6 +602,7 @@ int test_group_ops(void)
 		cmocka_unit_test(lru_eviction_keeps_recently_used),
 		cmocka_unit_test(capacity_per_connection),
 		cmocka_unit_test(revoke_removes_every_record_of_identity),
+		cmocka_unit_test(retire_only_own_record),
 		cmocka_unit_test(purge_is_incremental),
 		cmocka_unit_test(rejects_bad_input_unchanged),
 		cmocka_unit_test(dual_stack_vips_and_lookup_copy),

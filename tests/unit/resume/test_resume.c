@@ -46,7 +46,7 @@ static void attach(struct tnet *n, struct rpeer *rp, const char *store_dir)
 {
 	struct cache_opts co = { .clock = &n->clock.clock, .rand = rp->p->rand };
 	struct cache_client_opts clo = { .clock = &n->clock.clock };
-	struct resume_opts ro = { .attempt_timeout_us = 1 * SEC };
+	struct resume_opts ro = { .attempt_timeout_us = RESUME_DEFAULT_ATTEMPT_US };
 
 	if (store_dir) {
 		char db[512], key[512];
@@ -352,6 +352,62 @@ static void revoked_record_falls_back(void **state)
 	world_free(&w);
 }
 
+/* Drops every resumption request (message 1): a gateway too busy to answer. */
+static bool drop_msg1(struct tnet *n, struct tpkt *p, void *ctx)
+{
+	struct wire_hdr h;
+
+	(void)n;
+	(void)ctx;
+	return wire_hdr_parse(&h, p->data, p->len) != 0 ||
+	       h.exchange != IKEV2_EXCH_RESWAN_RESUME || wire_hdr_is_response(&h) ||
+	       h.msg_id != 0;
+}
+
+/*
+ * A client whose resumption goes unanswered comes back in full and names
+ * the ticket it gives up: its old record goes at once, so a dead record
+ * takes no other client's place.  Message 1 was sent three times first.
+ */
+static void full_handshake_retires_given_up_record(void **state)
+{
+	struct world w;
+	struct cache_stats *st = calloc(1, sizeof(*st));
+	uint64_t dropped;
+
+	(void)state;
+	assert_non_null(st);
+	world_init(&w, NULL, 2, NULL);
+	session(&w, 0, 10, 0);
+	session(&w, 1, 10, 0);
+	w.n->filter = drop_msg1;
+	dropped = w.n->dropped;
+	assert_int_equal(ike_initiate(w.c[0].p->ike, "peer", NULL, NULL), 0);
+	tnet_flush(w.n);
+	tnet_advance(w.n, 3 * SEC);	/* sent at 0, 0.5 s and 1.5 s */
+	assert_int_equal(tpeer_count_sas(w.c[0].p, "ESTABLISHED"), 0);
+	tnet_advance(w.n, 1 * SEC);	/* fallback at 3.5 s */
+	w.n->filter = NULL;
+	assert_int_equal(w.n->dropped - dropped, 1 + RESUME_RETRIES);
+	assert_false(sa_of(w.c[0].p)->resumed);
+	cache_stats(w.gw.cache, st);
+	assert_int_equal(st->count, 2);
+	assert_int_equal(st->superseded, 1);
+	assert_int_equal(tpeer_down(w.c[0].p, "peer"), 0);
+	resume_for(&w, 0, true);
+	assert_int_equal(tpeer_down(w.c[0].p, "peer"), 0);
+	resume_for(&w, 1, true);
+	/* Without a ticket to give up, a full handshake retires nothing. */
+	assert_int_equal(tpeer_down(w.c[1].p, "peer"), 0);
+	assert_int_equal(cache_client_del(w.c[1].cl, "peer"), 0);
+	session(&w, 1, 10, 0);
+	cache_stats(w.gw.cache, st);
+	assert_int_equal(st->count, 3);
+	assert_int_equal(st->superseded, 1);
+	free(st);
+	world_free(&w);
+}
+
 /* ---- tampering ---- */
 
 struct flip {
@@ -630,6 +686,7 @@ int main(void)
 		cmocka_unit_test(data_policy),
 		cmocka_unit_test(max_age),
 		cmocka_unit_test(revoked_record_falls_back),
+		cmocka_unit_test(full_handshake_retires_given_up_record),
 		cmocka_unit_test(tampered_mac_r),
 		cmocka_unit_test(tampered_transcript_fails_mac_i),
 		cmocka_unit_test(replayed_request_and_proof),
