@@ -583,6 +583,7 @@ void auth_process_response(struct ike_sa *sa, struct msg_in *in)
 	if (ident_from_wire(pid->u.id.type, pid->u.id.data.p, pid->u.id.data.len,
 			    &sa->peer_id) == 0)
 		sa->peer_id_set = true;
+	sa_peer_id_set(sa);
 	auth_cp_take(sa, in);
 	sa_established(sa);
 	if (sa->auth_child) {
@@ -721,16 +722,12 @@ void auth_process_request(struct ike_sa *sa, struct msg_in *in)
 	if (ident_from_wire(pidi->u.id.type, pidi->u.id.data.p, pidi->u.id.data.len,
 			    &sa->peer_id) == 0)
 		sa->peer_id_set = true;
+	sa_peer_id_set(sa);
 	sa->peer_initial_contact = wire_msg_notify(in->m, IKEV2_N_INITIAL_CONTACT) != NULL;
-	if (c->unique == CONFIG_UNIQUE_KEEP) {
-		for (struct ike_sa *x = ike->all; x; x = x->next) {
-			if (x != sa && x->conn == c && x->peer_id_set &&
-			    x->state == IKE_SA_ESTABLISHED &&
-			    ident_equal(&x->peer_id, &sa->peer_id)) {
-				fail_auth(sa, in, "unique=keep: peer already connected");
-				return;
-			}
-		}
+	if (c->unique == CONFIG_UNIQUE_KEEP &&
+	    sa_find_same_peer(sa, 1u << IKE_SA_ESTABLISHED)) {
+		fail_auth(sa, in, "unique=keep: peer already connected");
+		return;
 	}
 	/* Before leasing addresses: the SAs it replaces free theirs. */
 	sa_replace_duplicates(sa, sa->peer_initial_contact);

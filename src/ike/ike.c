@@ -82,6 +82,7 @@ struct ike *ike_new(const struct ike_env *env, struct config *cfg,
 	if (!ike->rx || !ike->pt || !ike->cfg || !ike->certs ||
 	    hmap_init(&ike->by_spi, 1024) != 0 ||
 	    hmap_init(&ike->half_open, 1024) != 0 ||
+	    hmap_init(&ike->by_peer, 1024) != 0 ||
 	    hmap_init(&ike->leases, 64) != 0 ||
 	    hmap_init(&ike->leases_by_addr, 64) != 0 ||
 	    hmap_init(&ike->child_spis, 1024) != 0 ||
@@ -125,6 +126,7 @@ void ike_free(struct ike *ike)
 	pool_free_all(ike);
 	hmap_destroy(&ike->by_spi);
 	hmap_destroy(&ike->half_open);
+	hmap_destroy(&ike->by_peer);
 	hmap_destroy(&ike->leases);
 	hmap_destroy(&ike->leases_by_addr);
 	hmap_destroy(&ike->child_spis);

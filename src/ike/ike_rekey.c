@@ -37,6 +37,7 @@ static struct ike_sa *successor(struct ike_sa *old, bool initiator)
 	n->local_id = old->local_id;
 	n->peer_id = old->peer_id;
 	n->peer_id_set = old->peer_id_set;
+	sa_peer_id_set(n);
 	n->peer_frag = old->peer_frag;
 	n->peer_hash_algs = old->peer_hash_algs;
 	n->peer_certreq = old->peer_certreq;
@@ -64,7 +65,9 @@ static void handover(struct ike_sa *old, struct ike_sa *n)
 	n->has_vip = old->has_vip;
 	old->has_vip = false;
 	old->rekeyed_by = n;
-	sa_set_state(n, IKE_SA_ESTABLISHED);
+	/* The peer's SA of a collision is established already. */
+	if (n->state != IKE_SA_ESTABLISHED)
+		sa_set_state(n, IKE_SA_ESTABLISHED);
 	n->established_mono = ike_now(n->ike);
 	n->last_rx_mono = n->established_mono;
 	sa_start_timers(n);

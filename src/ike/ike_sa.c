@@ -60,6 +60,14 @@ static uint64_t half_hash(const struct ike *ike, uint64_t spi_i,
 	return hmap_siphash(ike->hash_key, key, sizeof(key));
 }
 
+uint64_t ike_ident_hash(const struct ike *ike, const struct ident *id)
+{
+	uint8_t head[3] = { id->type, (uint8_t)(id->len >> 8), (uint8_t)id->len };
+	uint64_t h = hmap_siphash(ike->hash_key, head, sizeof(head));
+
+	return h ^ hmap_siphash(ike->hash_key, id->data, id->len);
+}
+
 struct ike_sa *sa_new(struct ike *ike, bool initiator)
 {
 	struct ike_sa *sa = calloc(1, sizeof(*sa));
@@ -411,21 +419,84 @@ void sa_kick(struct ike_sa *sa)
 
 /* ---- uniqueness ---- */
 
+/*
+ * SAs by peer identity, so that uniqueness costs a lookup rather than a
+ * walk over every SA of the gateway (a shared identity under
+ * unique = never is never looked up).
+ */
+void sa_peer_id_set(struct ike_sa *sa)
+{
+	struct ike *ike = sa->ike;
+
+	if (sa->in_by_peer)
+		hmap_remove(&ike->by_peer, &sa->by_peer);
+	sa->in_by_peer = false;
+	if (!sa->peer_id_set || sa->state == IKE_SA_DEAD)
+		return;
+	/* Growth failure leaves the node linked in a fuller table. */
+	(void)hmap_insert(&ike->by_peer, &sa->by_peer, ike_ident_hash(ike, &sa->peer_id));
+	sa->in_by_peer = true;
+}
+
+static bool same_peer(const struct ike_sa *sa, const struct ike_sa *o)
+{
+	return o != sa && o->state != IKE_SA_DEAD && o->peer_id_set &&
+	       o->conn == sa->conn && ident_equal(&o->peer_id, &sa->peer_id);
+}
+
+struct ike_sa *sa_find_same_peer(struct ike_sa *sa, unsigned states)
+{
+	struct hmap_node *n;
+
+	if (!sa->peer_id_set)
+		return NULL;
+	for (n = hmap_lookup(&sa->ike->by_peer, ike_ident_hash(sa->ike, &sa->peer_id));
+	     n; n = hmap_next_equal(n)) {
+		struct ike_sa *o = container_of(n, struct ike_sa, by_peer);
+
+		if (same_peer(sa, o) && (states & (1u << o->state)))
+			return o;
+	}
+	return NULL;
+}
+
 void sa_replace_duplicates(struct ike_sa *sa, bool initial_contact)
 {
 	enum config_unique u = sa->conn ? sa->conn->unique : CONFIG_UNIQUE_NO;
-	struct ike_sa *o, *next;
+	struct ike_sa *small[16], **dup = small;
+	size_t n = 0, cap = 16;
+	struct hmap_node *h;
 
-	if (u == CONFIG_UNIQUE_NEVER)
+	if (u == CONFIG_UNIQUE_NEVER || !sa->peer_id_set)
 		return;
 	if (!initial_contact && u != CONFIG_UNIQUE_REPLACE)
 		return;
-	for (o = sa->ike->all; o; o = next) {
-		next = o->next;
-		if (o == sa || o->state == IKE_SA_DEAD || !o->peer_id_set ||
-		    o->conn != sa->conn || o->state == IKE_SA_HALF_OPEN ||
-		    o->rekeyed_by == sa ||
-		    !ident_equal(&o->peer_id, &sa->peer_id))
+	/* Collect first: destroying an SA unlinks it (and maybe its rekey
+	 * successor) from the chain being walked.  Destroyed SAs stay in
+	 * memory until the end of the event, so the pointers stay valid. */
+	for (h = hmap_lookup(&sa->ike->by_peer, ike_ident_hash(sa->ike, &sa->peer_id));
+	     h; h = hmap_next_equal(h)) {
+		struct ike_sa *o = container_of(h, struct ike_sa, by_peer);
+
+		if (!same_peer(sa, o) || o->state == IKE_SA_HALF_OPEN || o->rekeyed_by == sa)
+			continue;
+		if (n == cap) {
+			struct ike_sa **bigger = malloc(2 * cap * sizeof(*bigger));
+
+			if (!bigger)
+				break;	/* the rest stay; they expire on their own */
+			memcpy(bigger, dup, n * sizeof(*dup));
+			if (dup != small)
+				free(dup);
+			dup = bigger;
+			cap *= 2;
+		}
+		dup[n++] = o;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ike_sa *o = dup[i];
+
+		if (o->state == IKE_SA_DEAD)
 			continue;
 		sa_log(o, LOG_LVL_INFO, "replaced by IKE_SA #%llu (%s)",
 		       (unsigned long long)sa->uniqueid,
@@ -437,6 +508,8 @@ void sa_replace_duplicates(struct ike_sa *sa, bool initial_contact)
 		else
 			delete_ike_start(o);
 	}
+	if (dup != small)
+		free(dup);
 }
 
 /* ---- teardown ---- */
@@ -481,6 +554,10 @@ void sa_destroy(struct ike_sa *sa, enum ike_down_reason why)
 	}
 	sa_half_open_del(sa);
 	hmap_remove(&ike->by_spi, &sa->by_spi);
+	if (sa->in_by_peer) {
+		hmap_remove(&ike->by_peer, &sa->by_peer);
+		sa->in_by_peer = false;
+	}
 	if (sa->prev)
 		sa->prev->next = sa->next;
 	else

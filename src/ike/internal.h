@@ -167,7 +167,8 @@ struct ike_sa {
 	struct ike *ike;
 	struct hmap_node by_spi;	/* our SPI */
 	struct hmap_node by_half;	/* responder half-open: (SPIi, remote) */
-	bool in_half;
+	struct hmap_node by_peer;	/* ike->by_peer, once peer_id is set */
+	bool in_half, in_by_peer;
 	struct ike_sa *next, *prev;	/* ike->all */
 	uint64_t uniqueid;
 	enum ike_sa_state state;
@@ -283,6 +284,7 @@ struct ike {
 	struct ike_cfg *cfg;		/* current configuration */
 	struct hmap by_spi;
 	struct hmap half_open;
+	struct hmap by_peer;		/* IKE SAs by peer identity */
 	struct hmap leases;		/* virtual IP leases by identity */
 	struct hmap leases_by_addr;
 	struct hmap child_spis;		/* inbound ESP SPIs in use */
@@ -394,6 +396,13 @@ void sa_queue(struct ike_sa *sa, enum ike_task task, uint64_t arg);
 void sa_kick(struct ike_sa *sa);
 /* Delete an SA of the same peer (INITIAL_CONTACT / unique policy). */
 void sa_replace_duplicates(struct ike_sa *sa, bool initial_contact);
+/* sa->peer_id was just set (peer_id_set = true): index the SA by it. */
+void sa_peer_id_set(struct ike_sa *sa);
+/* Another live SA of sa's connection with the same peer identity in one of
+ * the given states (a bit set of 1 << IKE_SA_*), or NULL. */
+struct ike_sa *sa_find_same_peer(struct ike_sa *sa, unsigned states);
+/* Keyed hash of an identity (type, length, data) for the engine's tables. */
+uint64_t ike_ident_hash(const struct ike *ike, const struct ident *id);
 
 /* ---- msg.c ---- */
 /* encrypt: protect with SK (everything but IKE_SA_INIT-like openers). */

@@ -16,10 +16,7 @@
 
 static uint64_t id_hash(const struct ike *ike, const struct ident *id)
 {
-	uint8_t head[3] = { id->type, (uint8_t)(id->len >> 8), (uint8_t)id->len };
-	uint64_t h = hmap_siphash(ike->hash_key, head, sizeof(head));
-
-	return h ^ hmap_siphash(ike->hash_key, id->data, id->len);
+	return ike_ident_hash(ike, id);
 }
 
 static struct pool_state *pool_get(struct ike *ike, const struct config_pool *cp)

@@ -310,6 +310,7 @@ static void process_msg4(struct ike_sa *sa, struct msg_in *in)
 	if (pid && ident_from_wire(pid->u.id.type, pid->u.id.data.p,
 				   pid->u.id.data.len, &sa->peer_id) == 0)
 		sa->peer_id_set = true;
+	sa_peer_id_set(sa);
 	auth_cp_take(sa, in);
 	c = child_create_process_response(sa, in, sa->auth_child, sa->auth_child_spi,
 					  true, NULL, 0, sa->ni, sa->ni_len,

@@ -242,6 +242,7 @@ void resume_process_request(void *ctx, struct ike_sa *sa, struct msg_in *in)
 	if (ident_from_wire(pid->u.id.type, pid->u.id.data.p, pid->u.id.data.len,
 			    &sa->peer_id) == 0)
 		sa->peer_id_set = true;
+	sa_peer_id_set(sa);
 	auth_local_identity(sa, sa->conn);
 	/* Whatever SA this client still had is replaced (it crashed or
 	 * changed network). */

@@ -2,7 +2,7 @@
  * test_lifecycle.c - what happens after IKE_AUTH: Child SA and IKE SA
  * rekeying started by either side (and by both at once), DELETE from
  * either side, liveness checks, retransmission and giving up, and the
- * session events with their byte counts.
+ * session events with their byte counts; uniqueness of peer identities.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,6 +60,67 @@ static void consistent(struct tnet *n, size_t children)
 		assert_int_equal(dp_record_key_fp(n->peers[1]->dp, o->id, &bi, &bo), 0);
 		assert_int_equal(ai, bo);
 		assert_int_equal(ao, bi);
+	}
+}
+
+/*
+ * Two devices with one identity (c.example, from .2 and .3) and another
+ * identity (d.example, .4) connect to a gateway: what the second device
+ * does to the first depends on `unique`; the other identity is untouched.
+ */
+static void uniqueness_policies(void **state)
+{
+	static const struct {
+		const char *unique;
+		int second_rc_ok;	/* the second device gets up */
+		int gw_sas;		/* established at the gateway at the end */
+	} cases[] = {
+		{ "no", 1, 2 },		/* INITIAL_CONTACT: replaced quietly */
+		{ "replace", 1, 2 },
+		{ "never", 1, 3 },
+		{ "keep", 0, 2 },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct tnet *n = tnet_new();
+		char buf[4096], extra[64];
+		struct tconf g = { .me = "10.0.0.1", .my_id = "gw.example",
+				   .lts = "10.1.0.0/16", .conn_extra = extra };
+		const char *ips[3] = { "10.0.0.2", "10.0.0.3", "10.0.0.4" };
+		const char *ids[3] = { "c.example", "c.example", "d.example" };
+		struct tpeer *gw, *c[3];
+		int rc;
+
+		snprintf(extra, sizeof(extra), "  unique = %s\n", cases[k].unique);
+		gw = tpeer_new(n, "gw", "10.0.0.1", tconf(buf, sizeof(buf), &g),
+			       NULL, NULL, NULL, NULL);
+		for (int i = 0; i < 3; i++) {
+			struct tconf t = { .me = ips[i], .other = "10.0.0.1",
+					   .my_id = ids[i], .other_id = "gw.example",
+					   .rts = "10.1.0.0/16" };
+
+			c[i] = tpeer_new(n, ids[i], ips[i], tconf(buf, sizeof(buf), &t),
+					 NULL, NULL, NULL, NULL);
+		}
+		assert_int_equal(tpeer_up(c[2], "peer"), 0);
+		assert_int_equal(tpeer_up(c[0], "peer"), 0);
+		rc = tpeer_up(c[1], "peer");
+		if (cases[k].second_rc_ok)
+			assert_int_equal(rc, 0);
+		else
+			assert_int_not_equal(rc, 0);
+		tnet_flush(n);
+		assert_int_equal(tpeer_count_sas(gw, "ESTABLISHED"), cases[k].gw_sas);
+		assert_int_equal(tpeer_count_sas(c[2], "ESTABLISHED"), 1);
+		/* The gateway keeps the newest of c.example unless keep/never. */
+		for (struct ike_sa *sa = gw->ike->all; sa; sa = sa->next)
+			if (sa->state == IKE_SA_ESTABLISHED &&
+			    strcmp(cases[k].unique, "never") != 0 &&
+			    sa->peer_id.len == 9 && memcmp(sa->peer_id.data, "c.example", 9) == 0)
+				assert_int_equal(sa->remote.ip[3],
+						 strcmp(cases[k].unique, "keep") ? 3 : 2);
+		tnet_free(n);
 	}
 }
 
@@ -293,6 +354,7 @@ int main(void)
 		cmocka_unit_test(lost_responses_are_retransmitted),
 		cmocka_unit_test(unanswered_initiator_gives_up),
 		cmocka_unit_test(half_open_times_out),
+		cmocka_unit_test(uniqueness_policies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
