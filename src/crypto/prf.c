@@ -59,27 +59,54 @@ const char *prf_name(uint16_t prf_id)
 	return i < 0 ? NULL : prfs[i].name;
 }
 
+/*
+ * An unkeyed HMAC context with its digest set, one per digest and thread:
+ * naming the digest in every EVP_MAC_init made OpenSSL fetch it by name
+ * each time (EVP_MD_fetch, its locks and string compares: 3-4% of a
+ * resumption).  Keying a copy, or re-keying this one, then takes no
+ * parameters.
+ */
+static EVP_MAC_CTX *digest_ctx(EVP_MAC_CTX **slot, int i)
+{
+	OSSL_PARAM params[2];
+
+	if (*slot)
+		return *slot;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+		(char *)(uintptr_t)crypto_md_name(prfs[i].md), 0);
+	params[1] = OSSL_PARAM_construct_end();
+	*slot = EVP_MAC_CTX_new(crypto_hmac());
+	if (*slot && EVP_MAC_CTX_set_params(*slot, params) != 1) {
+		EVP_MAC_CTX_free(*slot);
+		*slot = NULL;
+	}
+	return *slot;
+}
+
+static __thread EVP_MAC_CTX *unkeyed[3];
+
 struct prf *prf_new(uint16_t prf_id, const uint8_t *key, size_t key_len)
 {
 	static const uint8_t nokey[1];
-	OSSL_PARAM params[2];
 	struct prf *p = NULL;
 	int i = find(prf_id);
+	EVP_MAC_CTX *t;
 
 	if (i < 0 || !crypto_hmac() || !crypto_md(prfs[i].md))
 		return NULL;
+	if (!(t = digest_ctx(&unkeyed[i], i))) {
+		crypto_log_errors("prf_new");
+		return NULL;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
 	p->id = prf_id;
 	p->len = prfs[i].len;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-		(char *)(uintptr_t)crypto_md_name(prfs[i].md), 0);
-	params[1] = OSSL_PARAM_construct_end();
-	p->keyed = EVP_MAC_CTX_new(crypto_hmac());
+	p->keyed = EVP_MAC_CTX_dup(t);
 	/* A NULL key means "reuse the old one" to the backend; pass a real empty key. */
 	if (!p->keyed ||
-	    EVP_MAC_init(p->keyed, key_len ? key : nokey, key_len, params) != 1) {
+	    EVP_MAC_init(p->keyed, key_len ? key : nokey, key_len, NULL) != 1) {
 		crypto_log_errors("prf_new");
 		prf_free(p);
 		return NULL;
@@ -206,20 +233,15 @@ int prf_once(uint16_t prf_id, const uint8_t *key, size_t key_len,
 	     const struct crypto_span *in, size_t n, uint8_t *out)
 {
 	static const uint8_t nokey[1];
-	OSSL_PARAM params[2];
 	int i = find(prf_id);
 	size_t got = 0;
 	EVP_MAC_CTX *c;
 
 	if (i < 0 || !crypto_hmac() || !crypto_md(prfs[i].md))
 		return ERR_UNSUPPORTED;
-	if (!once_ctx[i] && !(once_ctx[i] = EVP_MAC_CTX_new(crypto_hmac())))
+	if (!(c = digest_ctx(&once_ctx[i], i)))
 		return ERR_NOMEM;
-	c = once_ctx[i];
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-		(char *)(uintptr_t)crypto_md_name(prfs[i].md), 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_MAC_init(c, key_len ? key : nokey, key_len, params) != 1)
+	if (EVP_MAC_init(c, key_len ? key : nokey, key_len, NULL) != 1)
 		goto fail;
 	for (size_t k = 0; k < n; k++)
 		if (in[k].len && EVP_MAC_update(c, in[k].p, in[k].len) != 1)
