@@ -288,7 +288,8 @@ static void print_table(const struct storm_opts *o, const struct storm_round *r,
 	printf("\nresponder CPU: user+system time of reswand (from /proc/PID/stat) between the\n"
 	       "restart and the last client back; it includes everything the process did.\n"
 	       "A resumption falls back to a full handshake when the gateway refuses it\n"
-	       "(responder: rejected) or does not answer message 1 within 1 s.\n");
+	       "(responder: rejected) or leaves message 1 and its two retransmissions\n"
+	       "unanswered (3.5 s).\n");
 }
 
 static void print_json(const struct storm_opts *o, const struct storm_round *r, size_t n)
