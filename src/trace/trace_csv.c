@@ -400,23 +400,24 @@ static inline uint64_t load64(const char *s)
 	return v;
 }
 
-/* Offset of the first c in s[i..n), or n; sixteen bytes at a time while
- * sixteen are left in the line (never reads past s[n - 1]). */
-static inline size_t find_byte(const char *s, size_t i, size_t n, char c)
+/* Offset of the first comma or newline in s[i..n), or n; sixteen bytes at
+ * a time while sixteen are left (never reads past s[n - 1]). */
+static inline size_t find_sep(const char *s, size_t i, size_t n)
 {
 #ifdef __SSE2__
-	const __m128i v = _mm_set1_epi8(c);
+	const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n');
 
 	for (; i + 16 <= n; i += 16) {
 		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, v));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(x, comma), _mm_cmpeq_epi8(x, nl)));
 
 		if (m)
 			return i + (unsigned)__builtin_ctz(m);
 	}
 #endif
 	for (; i < n; i++)
-		if (s[i] == c)
+		if (s[i] == ',' || s[i] == '\n')
 			break;
 	return i;
 }
@@ -444,10 +445,13 @@ static inline bool iso20(struct csv *c, const char *s, int64_t *t)
 	if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[19] != 'Z' ||
 	    (x & ~dig) != 0x00003a00003a0000ULL || (non_digits(x) & dig))
 		return false;
+	/* Each byte plus ten times the one before: HH, MM, SS land in
+	 * bytes 0, 3 and 6 (at most 99 each, so nothing carries). */
 	d = x & 0x0f0f000f0f000f0fULL;
-	h = (unsigned)(d & 0xff) * 10 + (unsigned)((d >> 8) & 0xff);
-	mi = (unsigned)((d >> 24) & 0xff) * 10 + (unsigned)((d >> 32) & 0xff);
-	se = (unsigned)((d >> 48) & 0xff) * 10 + (unsigned)(d >> 56);
+	d = d * 10 + (d >> 8);
+	h = (unsigned)(d & 0xff);
+	mi = (unsigned)((d >> 24) & 0xff);
+	se = (unsigned)((d >> 48) & 0xff);
 	if (h > 23 || mi > 59 || se > 60)
 		return false;
 	if (load64(s) != load64(c->date) || memcmp(s + 8, c->date + 8, 2) != 0) {
@@ -516,15 +520,16 @@ bytewise:
 
 /*
  * The line as reswand and synth write it: canonical columns, unquoted,
- * ISO 8601 UTC times, plain byte counts.  Queues the session and returns
- * true, exactly as the general path below would; returns false, having
- * changed nothing but the date cache, for anything else (including every
- * malformed line, which the general path then reports).
+ * ISO 8601 UTC times, plain byte counts.  Parses s[0..n) up to the end
+ * of bytes_out into *p and returns true, with *end just past it, exactly
+ * as the general path below would read such a line; returns false,
+ * having changed nothing but the date cache, for anything else
+ * (including every malformed line, which the general path then reports).
+ * A field never runs past a newline, so s may hold more lines.
  */
-static bool fast_line(struct csv *c, struct trace_rd_ctx *cx, const char *s,
-		      size_t n)
+static inline bool fast_fields(struct csv *c, const char *s, size_t n,
+			       struct pending *p, size_t *end)
 {
-	struct pending *p = &c->batch[c->nbatch];
 	size_t a, b, i;
 	int64_t tc, td;
 	uint64_t in, out;
@@ -532,11 +537,12 @@ static bool fast_line(struct csv *c, struct trace_rd_ctx *cx, const char *s,
 	/* "u,s," + 2 x 21 bytes of time + "1,1" at the least. */
 	if (n < 49 || s[0] == '"')
 		return false;
-	a = find_byte(s, 0, n, ',');
-	if (a == 0 || a > TRACE_USER_MAX || a + 45 >= n || s[a + 1] == '"')
+	a = find_sep(s, 0, n);
+	if (a == 0 || a > TRACE_USER_MAX || a + 45 >= n || s[a] != ',' ||
+	    s[a + 1] == '"')
 		return false;
-	b = find_byte(s, a + 1, n, ',');
-	if (b + 44 >= n || s[b + 21] != ',' || s[b + 42] != ',')
+	b = find_sep(s, a + 1, n);
+	if (b + 44 >= n || s[b] != ',' || s[b + 21] != ',' || s[b + 42] != ',')
 		return false;
 	if (!iso20(c, s + b + 1, &tc) || !iso20(c, s + b + 22, &td))
 		return false;
@@ -544,23 +550,92 @@ static bool fast_line(struct csv *c, struct trace_rd_ctx *cx, const char *s,
 	if (!digits(s, &i, n, &in) || i >= n || s[i] != ',')
 		return false;
 	i++;
-	if (!digits(s, &i, n, &out) || (i < n && s[i] != ','))
+	if (!digits(s, &i, n, &out))
 		return false;
 	if (!trace_time_ok(tc) || !trace_time_ok(td) || td < tc)
 		return false;
-	trace_rd_saw_time(cx, td);
 	p->flags = 0;
 	p->connect = tc;
 	p->disconnect = td;
 	p->in = in;
 	p->out = out;
-	p->line = trace_rd_line(cx);
 	p->user = s;
 	p->ulen = (uint32_t)a;
-	p->h = trace_map_hash(s, a);
+	*end = i;
+	return true;
+}
+
+/* Queue the session fast_fields() read from line `line`. */
+static inline void fast_queue(struct csv *c, struct trace_rd_ctx *cx,
+			      struct pending *p, uint64_t line)
+{
+	trace_rd_saw_time(cx, p->disconnect);
+	p->line = line;
+	p->h = trace_map_hash(p->user, p->ulen);
 	trace_map_prefetch(trace_user_map(trace_rd_trace(cx)), p->h);
 	c->nbatch++;
+}
+
+/* One line (s[0..n), no newline) by the fast path; false if not taken. */
+static bool fast_line(struct csv *c, struct trace_rd_ctx *cx, const char *s,
+		      size_t n)
+{
+	struct pending *p = &c->batch[c->nbatch];
+	size_t i;
+
+	if (!fast_fields(c, s, n, p, &i) || (i < n && s[i] != ','))
+		return false;
+	fast_queue(c, cx, p, trace_rd_line(cx));
 	return true;
+}
+
+/*
+ * The parser's lines hook: as many whole lines from data[0..len) as the
+ * fast path takes, each ended by a newline (after an optional CR, or
+ * after extra columns) and no longer than TRACE_LINE_MAX, as feed() would
+ * have cut them; counts them in cx->line and returns the bytes used.
+ */
+static size_t csv_lines(void *st, struct trace_rd_ctx *cx, const char *data,
+			size_t len, int *rc)
+{
+	struct csv *c = st;
+	size_t pos = 0;
+
+	*rc = 0;
+	if (!c->canon || !c->have_header)
+		return 0;
+	while (pos < len) {
+		const char *s = data + pos;
+		size_t n = len - pos, i, raw, used;
+		struct pending *p;
+
+		if (c->nbatch == BATCH && (*rc = flush_batch(c, cx)) != 0)
+			break;
+		p = &c->batch[c->nbatch];
+		if (!fast_fields(c, s, n, p, &i) || i >= n)
+			break;
+		if (s[i] == '\n') {
+			raw = i;
+			used = i + 1;
+		} else if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			raw = i + 1;
+			used = i + 2;
+		} else if (s[i] == ',') {
+			const char *nl = memchr(s + i, '\n', n - i);
+
+			if (!nl)
+				break;
+			raw = (size_t)(nl - s);
+			used = raw + 1;
+		} else {
+			break;
+		}
+		if (raw > TRACE_LINE_MAX)
+			break;
+		fast_queue(c, cx, p, ++cx->line);
+		pos += used;
+	}
+	return pos;
 }
 
 /* Any line: quoted fields, any column order, and every malformed line. */
@@ -786,6 +861,7 @@ const struct trace_parser trace_csv_parser = {
 	.flush = csv_flush,
 	.file_end = csv_file_end,
 	.finish = csv_finish,
+	.lines = csv_lines,
 	.split_clone = csv_split_clone,
 	.split_merge = csv_split_merge,
 	/* "u,0,,,\n": a user, a connect time and four commas. */

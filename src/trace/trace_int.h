@@ -525,6 +525,15 @@ struct trace_parser {
 	/* 0, or a negative error that stops reading (nomem, strict...). */
 	int (*line)(void *st, struct trace_rd_ctx *cx, struct buf_reader *line);
 	/*
+	 * Optional fast path: take as many whole lines from the start of
+	 * data[0..len) as it can, each exactly as line() would after feed()
+	 * cut it (ended by a newline, CR dropped, at most TRACE_LINE_MAX),
+	 * counting them in cx->line; return the bytes taken (0 leaves the
+	 * next line to line()).  *rc: 0 or an error that stops reading.
+	 */
+	size_t (*lines)(void *st, struct trace_rd_ctx *cx, const char *data,
+			size_t len, int *rc);
+	/*
 	 * The lines handed over so far are about to be overwritten (buffer
 	 * refill): a parser that batches lines must finish them now.  NULL
 	 * if the parser keeps nothing between calls.

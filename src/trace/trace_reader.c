@@ -282,10 +282,19 @@ static int feed(struct trace_rd_ctx *cx, const struct trace_parser *p,
 	int rc;
 
 	for (;;) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
+		const char *nl;
 		size_t end, llen;
 		struct buf_reader r;
 
+		if (p->lines && !*skipping) {
+			pos += p->lines(st, cx, data + pos, len - pos, &rc);
+			if (rc) {
+				if (p->flush)
+					(void)p->flush(st, cx);
+				return rc;
+			}
+		}
+		nl = memchr(data + pos, '\n', len - pos);
 		if (!nl) {
 			if (!at_eof || pos == len)
 				break;

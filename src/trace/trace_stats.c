@@ -44,26 +44,69 @@ const char *const trace_visit_bin_label[TRACE_VISIT_BINS] = {
 	"201-500", ">500",
 };
 
-/*
- * The bin of v: the first whose bound v does not exceed (bounds rise).
- * Counted without branches, which a random mix of values would mispredict.
- */
-static inline size_t bin32(const uint32_t *max, size_t n, uint64_t v)
+/* The bin of v: the first whose bound v does not exceed (bounds rise). */
+static size_t bin_search(const uint64_t *max, size_t n, uint64_t v)
 {
 	size_t i = 0;
 
-	for (size_t k = 0; k + 1 < n; k++)
-		i += v > max[k];
+	while (i + 1 < n && v > max[i])
+		i++;
 	return i;
 }
 
-static inline size_t bin64(const uint64_t *max, size_t n, uint64_t v)
+static size_t bin_search32(const uint32_t *max, size_t n, uint64_t v)
 {
 	size_t i = 0;
 
-	for (size_t k = 0; k + 1 < n; k++)
-		i += v > max[k];
+	while (i + 1 < n && v > max[i])
+		i++;
 	return i;
+}
+
+/*
+ * The same by table, without a loop or a data-dependent branch: the bins
+ * are roughly logarithmic, so among values of one bit length at most one
+ * bound needs comparing.  bin(v) = base[L] + (v > cut[L]), L the bit
+ * length of v.  Built from the bounds; `ok` false if some bit length
+ * holds two bounds (then bin_search() is used).
+ */
+struct bin_table {
+	uint8_t base[65];
+	uint64_t cut[65];
+	bool ok;
+};
+
+static void bin_table_init(struct bin_table *b, const uint64_t *max, size_t n)
+{
+	b->ok = true;
+	for (unsigned L = 0; L <= 64; L++) {
+		uint64_t lo = L ? 1ULL << (L - 1) : 0;
+		uint64_t hi = L == 0 ? 0 : L == 64 ? UINT64_MAX : (1ULL << L) - 1;
+		unsigned below = 0, within = 0;
+
+		b->cut[L] = UINT64_MAX;
+		for (size_t k = 0; k + 1 < n; k++) {
+			if (max[k] < lo) {
+				below++;
+			} else if (max[k] <= hi) {
+				within++;
+				b->cut[L] = max[k];
+			}
+		}
+		b->base[L] = (uint8_t)below;
+		if (within > 1)
+			b->ok = false;
+	}
+}
+
+static inline size_t bin(const struct bin_table *b, const uint64_t *max,
+			 size_t n, uint64_t v)
+{
+	unsigned L = v ? 64 - (unsigned)__builtin_clzll(v) : 0;
+
+	if (!b->ok)
+		return bin_search(max, n, v);
+	return b->base[L] + (v > b->cut[L]);
 }
 
 /* Sessions per thread below which another thread does not pay. */
@@ -83,6 +126,8 @@ struct job {
 	const struct trace_session *ss;
 	size_t n;
 	unsigned nparts;
+	uint64_t dmax[TRACE_DUR_BINS];	/* trace_dur_bin_max, widened */
+	struct bin_table dur, vol;
 	int64_t day0;
 	uint32_t ndays;
 	struct part *parts;
@@ -106,9 +151,9 @@ static void sum_slice(void *arg, unsigned k)
 		p->open += (x->flags & TRACE_SESSION_OPEN) != 0;
 		if (day < j->ndays)
 			p->per_day[day]++;
-		p->dur_hist[bin32(trace_dur_bin_max, TRACE_DUR_BINS, x->duration)]++;
-		p->in_hist[bin64(trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_in)]++;
-		p->out_hist[bin64(trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_out)]++;
+		p->dur_hist[bin(&j->dur, j->dmax, TRACE_DUR_BINS, x->duration)]++;
+		p->in_hist[bin(&j->vol, trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_in)]++;
+		p->out_hist[bin(&j->vol, trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_out)]++;
 		/* Users come in random order: fetch a few sessions ahead. */
 		if (i + 16 < b)
 			__builtin_prefetch(&visits[ss[i + 16].user], 1);
@@ -153,6 +198,10 @@ int trace_stats_compute_n(const struct trace *t, struct trace_stats *s,
 	}
 	j.day0 = s->day0;
 	j.ndays = s->ndays;
+	for (size_t i = 0; i < TRACE_DUR_BINS; i++)
+		j.dmax[i] = trace_dur_bin_max[i];
+	bin_table_init(&j.dur, j.dmax, TRACE_DUR_BINS);
+	bin_table_init(&j.vol, trace_vol_bin_max, TRACE_VOL_BINS);
 	trace_parallel(threads, sum_slice, &j);
 	/* Integer sums: the same whatever the slices and their order. */
 	visits = j.parts[0].visits;
@@ -183,7 +232,8 @@ int trace_stats_compute_n(const struct trace *t, struct trace_stats *s,
 		if (!visits[u])
 			continue;
 		s->users++;
-		s->visit_hist[bin32(trace_visit_bin_max, TRACE_VISIT_BINS, visits[u])]++;
+		s->visit_hist[bin_search32(trace_visit_bin_max, TRACE_VISIT_BINS,
+					   visits[u])]++;
 		if (visits[u] > maxv)
 			maxv = visits[u];
 	}
