@@ -10,9 +10,11 @@
  *
  * Merging, in shard order, makes the parent exactly what one thread
  * reading the parts one after the other would have made: each shard's
- * names, in its id order, are interned in the parent's map (new names get
- * the next ids), the sessions are moved down (or up) next to each other
- * with their user ids translated, and the time span is widened.  The
+ * names are looked up in the parent's map (on all threads: users come
+ * back, so most are there) and the others interned in the shard's id
+ * order (new names get the next ids); the sessions' user ids are
+ * translated in place (on all threads), the sessions moved down (or up)
+ * next to each other, and the time span widened.  The
  * regions are sized from an estimate, so a shard may outgrow its region;
  * it then continues in an array of its own (trace.c), which is copied in
  * last.  The moves go in an order that never overwrites a region not yet
@@ -70,63 +72,105 @@ int trace_shards_begin(struct trace_shards *sp, struct trace *t,
 	return 0;
 }
 
-/* Ids of shard k's users in the parent's map, new names added in order. */
-static int translate(struct trace_map *parent, const struct trace_map *m,
-		     uint32_t *remap)
+/* No such name in the parent's map (yet). */
+#define UNKNOWN UINT32_MAX
+
+struct lookup_job {
+	const struct trace_map *parent, *m;
+	uint32_t *remap;
+	unsigned nparts;
+};
+
+/*
+ * Slice k of a shard's names looked up in the parent's map, which no one
+ * changes meanwhile: its id, or UNKNOWN.  Names are hashed AHEAD ahead and
+ * their slots prefetched, the parent's map being far larger than the
+ * cache.
+ */
+static void lookup_slice(void *arg, unsigned k)
 {
 	enum { AHEAD = 16 };
+	const struct lookup_job *j = arg;
+	uint32_t n = j->m->count;
+	uint32_t a = (uint32_t)((uint64_t)n * k / j->nparts);
+	uint32_t b = (uint32_t)((uint64_t)n * (k + 1) / j->nparts);
 	uint64_t h[AHEAD];
-	uint32_t n = m->count;
+
+	for (uint32_t i = a; i < b && i < a + AHEAD; i++) {
+		size_t len;
+		const char *key = trace_map_key(j->m, i, &len);
+
+		h[i % AHEAD] = trace_map_hash(key, len);
+		trace_map_prefetch(j->parent, h[i % AHEAD]);
+	}
+	for (uint32_t i = a; i < b; i++) {
+		size_t len;
+		const char *key = trace_map_key(j->m, i, &len);
+		int64_t id = trace_map_lookup(j->parent, key, len, h[i % AHEAD]);
+
+		j->remap[i] = id >= 0 ? (uint32_t)id : UNKNOWN;
+		if (i + AHEAD < b) {
+			key = trace_map_key(j->m, i + AHEAD, &len);
+			h[i % AHEAD] = trace_map_hash(key, len);
+			trace_map_prefetch(j->parent, h[i % AHEAD]);
+		}
+	}
+}
+
+/*
+ * Ids of a shard's users in the parent's map: most names are there
+ * already (users come back), looked up on `threads` threads; the others
+ * are added in the shard's id order, so new ids follow first appearance.
+ */
+static int translate(struct trace_map *parent, const struct trace_map *m,
+		     uint32_t *remap, unsigned threads)
+{
+	struct lookup_job j = { parent, m, remap, threads };
 	int rc;
 
-	/* Hash AHEAD names ahead and prefetch their slots: the parent's map
-	 * is far larger than the cache. */
-	for (uint32_t i = 0; i < n && i < AHEAD; i++) {
+	trace_parallel(threads, lookup_slice, &j);
+	for (uint32_t i = 0; i < m->count; i++) {
 		size_t len;
-		const char *key = trace_map_key(m, i, &len);
+		const char *key;
 
-		h[i] = trace_map_hash(key, len);
-		trace_map_prefetch(parent, h[i]);
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		size_t len;
-		const char *key = trace_map_key(m, i, &len);
-
-		rc = trace_map_get(parent, key, len, h[i % AHEAD], &remap[i], NULL);
+		if (remap[i] != UNKNOWN)
+			continue;
+		key = trace_map_key(m, i, &len);
+		rc = trace_map_get(parent, key, len, trace_map_hash(key, len),
+				   &remap[i], NULL);
 		if (rc)
 			return rc;
-		if (i + AHEAD < n) {
-			key = trace_map_key(m, i + AHEAD, &len);
-			h[i % AHEAD] = trace_map_hash(key, len);
-			trace_map_prefetch(parent, h[i % AHEAD]);
-		}
 	}
 	return 0;
 }
 
-/* Copy n sessions from src to dst (which may overlap), translating ids. */
-static void move(struct trace_session *dst, const struct trace_session *src,
-		 size_t n, const uint32_t *remap)
+struct remap_job {
+	struct trace_shards *sp;
+	size_t keep;
+	unsigned nparts;
+};
+
+/* Slice k of every translated shard's sessions, ids made the parent's. */
+static void remap_slice(void *arg, unsigned k)
 {
-	if (dst == src && !remap)
-		return;
-	if (!remap) {
-		memmove(dst, src, n * sizeof(*dst));
-	} else if (dst <= src) {
-		for (size_t i = 0; i < n; i++) {
-			struct trace_session x = src[i];
+	const struct remap_job *j = arg;
 
-			x.user = remap[x.user];
-			dst[i] = x;
-		}
-	} else {
-		for (size_t i = n; i-- > 0;) {
-			struct trace_session x = src[i];
+	for (size_t s = 1; s < j->keep; s++) {
+		struct trace *sh = j->sp->sh[s];
+		const uint32_t *remap = j->sp->remap[s];
+		size_t a = sh->n * k / j->nparts, b = sh->n * (k + 1) / j->nparts;
 
-			x.user = remap[x.user];
-			dst[i] = x;
-		}
+		for (size_t i = a; i < b; i++)
+			sh->s[i].user = remap[sh->s[i].user];
 	}
+}
+
+/* Move n sessions from src to dst (which may overlap). */
+static void move(struct trace_session *dst, const struct trace_session *src,
+		 size_t n)
+{
+	if (dst != src && n)
+		memmove(dst, src, n * sizeof(*dst));
 }
 
 /* Let the kernel take back the pages past the sessions (stale copies of
@@ -159,11 +203,17 @@ int trace_shards_end(struct trace_shards *sp, size_t keep)
 		if (!sp->remap[k])
 			rc = ERR_NOMEM;
 		else
-			rc = translate(&t->users, m, sp->remap[k]);
+			rc = translate(&t->users, m, sp->remap[k], (unsigned)sp->n);
 		if (rc) {
 			keep = k;
 			break;
 		}
+	}
+	{
+		/* Ids made the parent's in place, on every thread. */
+		struct remap_job rj = { sp, keep, (unsigned)sp->n };
+
+		trace_parallel(rj.nparts, remap_slice, &rj);
 	}
 	for (size_t k = 0; k < keep; k++) {
 		fin[k] = sp->base + total;
@@ -184,17 +234,17 @@ int trace_shards_end(struct trace_shards *sp, size_t keep)
 		size_t at = sp->base + sp->off[k];
 
 		if (sp->sh[k]->borrowed && fin[k] <= at)
-			move(t->s + fin[k], t->s + at, sp->sh[k]->n, sp->remap[k]);
+			move(t->s + fin[k], t->s + at, sp->sh[k]->n);
 	}
 	for (size_t k = keep; k-- > 0;) {
 		size_t at = sp->base + sp->off[k];
 
 		if (sp->sh[k]->borrowed && fin[k] > at)
-			move(t->s + fin[k], t->s + at, sp->sh[k]->n, sp->remap[k]);
+			move(t->s + fin[k], t->s + at, sp->sh[k]->n);
 	}
 	for (size_t k = 0; k < keep; k++)
 		if (!sp->sh[k]->borrowed)
-			move(t->s + fin[k], sp->sh[k]->s, sp->sh[k]->n, sp->remap[k]);
+			move(t->s + fin[k], sp->sh[k]->s, sp->sh[k]->n);
 	for (size_t k = 0; k < keep; k++) {
 		const struct trace *sh = sp->sh[k];
 
