@@ -169,6 +169,16 @@ static void lanes_set(struct lanes *ln, unsigned k, const struct trace_sim_point
 	ln->valid[k] = -1;
 }
 
+/* Is any lane set?  Folded by halves (two shuffles), not lane by lane. */
+static inline __attribute__((always_inline)) bool any(const vi *v)
+{
+	const vi swap_halves = { 2, 3, 0, 1 }, swap_pairs = { 1, 0, 3, 2 };
+	vi x = *v | __builtin_shuffle(*v, swap_halves);
+
+	x |= __builtin_shuffle(x, swap_pairs);
+	return x[0] != 0;
+}
+
 /* The user's record in each lane. */
 struct rec {
 	vi until;	/* usable while t < until */
@@ -212,7 +222,7 @@ rec_write(struct rec *r, const vi *u, const vi *w, const struct lanes *ln,
 	vi cont = r->until > *w;	/* the old record still usable at w */
 	vi ev = r->active & (~cont | (*u <= *w)) & ln->valid;
 
-	if (ev[0] | ev[1] | ev[2] | ev[3]) {
+	if (any(&ev)) {
 		/*
 		 * Interval [start, end) in every lane that has one, without
 		 * branching on which (ev is -1 there, 0 elsewhere), lane by
