@@ -5,7 +5,7 @@
  * The array grows by doubling with realloc, which glibc serves with mremap
  * for large blocks, so growth neither copies nor doubles the resident set.
  * Readers hint the expected count (file size / line length) up front.
- * The struct is in trace_int.h for the shards (trace_shard.c), which
+ * The struct is in trace_int.h for the shards (trace_shards.c), which
  * borrow regions of a parent's array.
  */
 #include <stdlib.h>

@@ -262,16 +262,20 @@ static inline uint64_t trace_map_hash(const char *s, size_t n)
 	return trace_fold(h ^ k2, trace_fold(a ^ k1, b ^ h));
 }
 
-/* Short equal-length compare, word by word (no call into libc). */
+/* Short equal-length compare, word by word (no call into libc): the
+ * tail as one word that overlaps the last one compared. */
 static inline bool trace_short_eq(const char *a, const char *b, size_t n)
 {
-	for (; n >= 8; a += 8, b += 8, n -= 8)
-		if (trace_rd64(a) != trace_rd64(b))
-			return false;
-	for (; n; a++, b++, n--)
-		if (*a != *b)
-			return false;
-	return true;
+	if (n >= 8) {
+		for (; n > 8; a += 8, b += 8, n -= 8)
+			if (trace_rd64(a) != trace_rd64(b))
+				return false;
+		return trace_rd64(a + n - 8) == trace_rd64(b + n - 8);
+	}
+	if (n >= 4)
+		return trace_rd32(a) == trace_rd32(b) &&
+		       trace_rd32(a + n - 4) == trace_rd32(b + n - 4);
+	return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
 }
 
 /* Id of s (hash h), or -1: the lookup half of trace_map_get(), inline
@@ -444,7 +448,8 @@ unsigned trace_threads(unsigned requested);
  * cannot be created runs its part on the calling thread afterwards, so
  * results never depend on how many threads there were.
  */
-void trace_parallel(unsigned n, void (*fn)(void *arg, unsigned k), void *arg);
+void trace_threads_run(unsigned n, void (*fn)(void *arg, unsigned k),
+		       void *arg);
 
 /* --------------------------------------------------------------- parsers */
 

@@ -170,12 +170,19 @@ static void lanes_set(struct lanes *ln, unsigned k, const struct trace_sim_point
 }
 
 /* Is any lane set?  Folded by halves (two shuffles), not lane by lane. */
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define SHUFFLE4(v, a, b, c, d) __builtin_shufflevector(v, v, a, b, c, d)
+#endif
+#endif
+#ifndef SHUFFLE4		/* GCC before 12 */
+#define SHUFFLE4(v, a, b, c, d) __builtin_shuffle(v, (vi){ a, b, c, d })
+#endif
 static inline __attribute__((always_inline)) bool any(const vi *v)
 {
-	const vi swap_halves = { 2, 3, 0, 1 }, swap_pairs = { 1, 0, 3, 2 };
-	vi x = *v | __builtin_shuffle(*v, swap_halves);
+	vi x = *v | SHUFFLE4(*v, 2, 3, 0, 1);
 
-	x |= __builtin_shuffle(x, swap_pairs);
+	x |= SHUFFLE4(x, 1, 0, 3, 2);
 	return x[0] != 0;
 }
 
@@ -537,7 +544,7 @@ static int group_by_user(const struct trace *t, unsigned parts,
 	for (unsigned k = 0; k < parts; k++)
 		if (!(gp.cnt[k] = calloc(gp.nu ? gp.nu : 1, sizeof(uint32_t))))
 			goto out;
-	trace_parallel(parts, count_slice, &gp);
+	trace_threads_run(parts, count_slice, &gp);
 	*maxu = 0;
 	for (size_t u = 0, at = 0; u < gp.nu; u++) {
 		first[u] = (uint32_t)at;
@@ -551,7 +558,7 @@ static int group_by_user(const struct trace *t, unsigned parts,
 			*maxu = at - first[u];
 		first[u + 1] = (uint32_t)at;
 	}
-	trace_parallel(parts, place_slice, &gp);
+	trace_threads_run(parts, place_slice, &gp);
 	*idx_out = gp.idx;
 	*first_out = first;
 	gp.idx = NULL;
@@ -740,7 +747,7 @@ int trace_simulate(struct trace *t, const struct trace_sim_params *p,
 		j.np = np;
 		j.nls = make_lanes(j.pts, np, p->max_age, ls);
 		j.ls = ls;
-		trace_parallel(nw, replay_users, &j);
+		trace_threads_run(nw, replay_users, &j);
 		for (unsigned k = 1; k < nw; k++)
 			for (size_t i = 0; i < np * j.per; i++)
 				sum[i] += w[k].arr[i];

@@ -5,7 +5,7 @@
  * can be parsed without the ones before it.  So a large file is cut at
  * line boundaries into one part per thread; each thread parses its part
  * with a clone of the parser state into a shard of the trace
- * (trace_shard.c), and the parts are merged in file order.  Everything a
+ * (trace_shards.c), and the parts are merged in file order.  Everything a
  * reader reports comes out as if the file had been read in one piece:
  * the sessions in the same order with the same user ids, the malformed
  * lines counted and the first TRACE_DIAG_KEEP reported with their real
@@ -175,7 +175,7 @@ static int round_read(struct trace_rd_ctx *cx, const struct trace_parser *p,
 		goto out;
 	for (unsigned k = 0; k < n; k++)
 		parts[k].cx.t = sp.sh[k];
-	trace_parallel(n, work, &job);
+	trace_threads_run(n, work, &job);
 	keep = n;
 	for (unsigned k = 0; k < n; k++) {
 		if (parts[k].rc) {

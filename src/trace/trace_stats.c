@@ -202,7 +202,7 @@ int trace_stats_compute_n(const struct trace *t, struct trace_stats *s,
 		j.dmax[i] = trace_dur_bin_max[i];
 	bin_table_init(&j.dur, j.dmax, TRACE_DUR_BINS);
 	bin_table_init(&j.vol, trace_vol_bin_max, TRACE_VOL_BINS);
-	trace_parallel(threads, sum_slice, &j);
+	trace_threads_run(threads, sum_slice, &j);
 	/* Integer sums: the same whatever the slices and their order. */
 	visits = j.parts[0].visits;
 	for (unsigned k = 0; k < threads; k++) {

@@ -1,5 +1,5 @@
 /*
- * trace_shard.c - several threads filling one session store at once.
+ * trace_shards.c - several threads filling one session store at once.
  *
  * A reader that parses a file in parts on several threads gives each part
  * a shard: a struct trace of its own whose sessions go straight into a
@@ -128,7 +128,7 @@ static int translate(struct trace_map *parent, const struct trace_map *m,
 	struct lookup_job j = { parent, m, remap, threads };
 	int rc;
 
-	trace_parallel(threads, lookup_slice, &j);
+	trace_threads_run(threads, lookup_slice, &j);
 	for (uint32_t i = 0; i < m->count; i++) {
 		size_t len;
 		const char *key;
@@ -213,7 +213,7 @@ int trace_shards_end(struct trace_shards *sp, size_t keep)
 		/* Ids made the parent's in place, on every thread. */
 		struct remap_job rj = { sp, keep, (unsigned)sp->n };
 
-		trace_parallel(rj.nparts, remap_slice, &rj);
+		trace_threads_run(rj.nparts, remap_slice, &rj);
 	}
 	for (size_t k = 0; k < keep; k++) {
 		fin[k] = sp->base + total;

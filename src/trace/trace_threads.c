@@ -1,5 +1,5 @@
 /*
- * trace_thread.c - how many threads the trace module uses, and running a
+ * trace_threads.c - how many threads the trace module uses, and running a
  * job's parts on them.
  *
  * Parsing a large file, the statistics and the simulator split their work
@@ -50,7 +50,8 @@ static void *run(void *p)
 	return NULL;
 }
 
-void trace_parallel(unsigned n, void (*fn)(void *arg, unsigned k), void *arg)
+void trace_threads_run(unsigned n, void (*fn)(void *arg, unsigned k),
+		       void *arg)
 {
 	pthread_t th[TRACE_THREADS_MAX];
 	struct job jobs[TRACE_THREADS_MAX];
