@@ -248,8 +248,9 @@ struct trace_sim_result {
 
 /*
  * Run the simulation for each point (semantics in docs/trace.md) and fill
- * res[i] for pts[i].  Re-sorts the trace (by user; by time too when a
- * capacity is set).  ERR_INVAL for a bad point, ERR_NOMEM.
+ * res[i] for pts[i].  Re-sorts the trace by user when a capacity is set
+ * (the global engine); the per-user engine leaves it as it is.  ERR_INVAL
+ * for a bad point, ERR_NOMEM.
  */
 int trace_simulate(struct trace *t, const struct trace_sim_params *p,
 		   const struct trace_sim_point *pts, size_t n,

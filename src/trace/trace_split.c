@@ -19,6 +19,7 @@
  * the same line as it would without threads.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,8 +53,9 @@ static void work(void *arg, unsigned k)
 }
 
 /* The first line start at or after `at`: just past the first newline at
- * or after at - 1, or the end of the input. */
-static int line_start(const struct trace_input *in, uint64_t at, uint64_t *out)
+ * or after at - 1, or the end of the input.  ERR_IO, said in cx->err. */
+static int line_start(struct trace_rd_ctx *cx, const struct trace_input *in,
+		      uint64_t at, uint64_t *out)
 {
 	char buf[4096];
 
@@ -75,8 +77,11 @@ static int line_start(const struct trace_input *in, uint64_t at, uint64_t *out)
 
 		if (got < 0 && errno == EINTR)
 			continue;
-		if (got < 0)
+		if (got < 0) {
+			snprintf(cx->err, sizeof(cx->err), "%s: %s", cx->fname,
+				 strerror(errno));
 			return ERR_IO;
+		}
 		if (got == 0)
 			break;
 		if ((nl = memchr(buf, '\n', (size_t)got))) {
@@ -146,7 +151,7 @@ static int round_read(struct trace_rd_ctx *cx, const struct trace_parser *p,
 	for (unsigned k = 0; k < n; k++) {
 		uint64_t b = 0;
 
-		if (k && (rc = line_start(in, pos + (end - pos) / n * k, &b)) != 0)
+		if (k && (rc = line_start(cx, in, pos + (end - pos) / n * k, &b)) != 0)
 			goto out;
 		if (b > end)
 			b = end;
@@ -223,7 +228,7 @@ int trace_split_read(struct trace_rd_ctx *cx, const struct trace_parser *p,
 		}
 		if (i == HEAD_LINES_MAX || pos >= in->size)
 			return trace_rd_range(cx, p, in, pos, in->size);
-		if ((rc = line_start(in, pos + 1, &e)) != 0)
+		if ((rc = line_start(cx, in, pos + 1, &e)) != 0)
 			return rc;
 		if ((rc = trace_rd_range(cx, p, in, pos, e)) != 0)
 			return rc;
@@ -236,7 +241,7 @@ int trace_split_read(struct trace_rd_ctx *cx, const struct trace_parser *p,
 		unsigned n = threads;
 
 		if (len > ROUND_BYTES) {
-			if ((rc = line_start(in, pos + ROUND_BYTES, &end)) != 0)
+			if ((rc = line_start(cx, in, pos + ROUND_BYTES, &end)) != 0)
 				return rc;
 			len = end - pos;
 			most = len / p->split_line_min + 1;
