@@ -41,6 +41,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/err.h"
 #include "trace/trace_int.h"
@@ -493,6 +494,24 @@ static int check_points(const struct trace_sim_point *pts, size_t n)
 	return 0;
 }
 
+/*
+ * An array the size of the trace: on huge pages where the kernel allows,
+ * 512 times fewer page faults (the first touch of memory is slow on the
+ * VMs we measured).
+ */
+static void *big_alloc(size_t bytes)
+{
+	const size_t huge = 2u << 20;
+	void *p;
+
+	if (bytes < 2 * huge)
+		return malloc(bytes);
+	p = aligned_alloc(huge, (bytes + huge - 1) & ~(huge - 1));
+	if (p)
+		(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
 /* A counting sort of session indices by user, in slices, one a thread. */
 struct grouping {
 	const struct trace_session *ss;
@@ -537,7 +556,7 @@ static int group_by_user(const struct trace *t, unsigned parts,
 	uint32_t *first = calloc(gp.nu + 1, sizeof(*first));
 	int rc = ERR_NOMEM;
 
-	gp.idx = malloc((gp.ns ? gp.ns : 1) * sizeof(*gp.idx));
+	gp.idx = big_alloc((gp.ns ? gp.ns : 1) * sizeof(*gp.idx));
 	gp.cnt = calloc(parts, sizeof(*gp.cnt));
 	if (!first || !gp.idx || !gp.cnt)
 		goto out;
