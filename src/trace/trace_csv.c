@@ -534,6 +534,10 @@ static inline bool fast_fields(struct csv *c, const char *s, size_t n,
 	int64_t tc, td;
 	uint64_t in, out;
 
+	/* The words read eight bytes at a time are taken as little-endian
+	 * (first byte lowest); elsewhere the general path does it all. */
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__)
+		return false;
 	/* "u,s," + 2 x 21 bytes of time + "1,1" at the least. */
 	if (n < 49 || s[0] == '"')
 		return false;
