@@ -7,6 +7,9 @@
  * about 750 MB).  Each timed command runs as its own process so its peak
  * resident set (ru_maxrss from wait4) is its own; `wc -l` runs once
  * untimed first so every command reads the file from the page cache.
+ * The three commands run --runs times in turn (so that a noisy neighbour
+ * slows them alike) and the medians are shown; the peak RSS is the
+ * largest seen.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +31,8 @@
 extern char **environ;
 
 #define BENCH_SESSIONS_DEFAULT 10000000ULL
+#define BENCH_RUNS_DEFAULT 3
+#define BENCH_RUNS_MAX 25
 
 struct run {
 	double secs;		/* wall */
@@ -82,18 +87,47 @@ static int timed(char *const argv[], struct run *r)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: reswan bench trace [--sessions N] [--dir DIR] [--keep] [--reswan PATH]\n"
+		"usage: reswan bench trace [--sessions N] [--runs N] [--dir DIR] [--keep] [--reswan PATH]\n"
 		"  --sessions N   sessions in the generated trace (default %llu)\n"
+		"  --runs N       time each command N times, show medians (default %d)\n"
 		"  --dir DIR      where to write it (default $TMPDIR or /tmp)\n"
 		"  --keep         keep the trace file afterwards\n"
-		"  --reswan PATH  reswan binary to time (default: this one)\n",
-		BENCH_SESSIONS_DEFAULT);
+		"  --reswan PATH  reswan binary to time (default: this one)\n"
+		"RESWAN_TRACE_THREADS in the environment sets the threads reswan trace uses.\n",
+		BENCH_SESSIONS_DEFAULT, BENCH_RUNS_DEFAULT);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median wall and CPU time and the largest RSS of n runs. */
+static struct run median(const struct run *r, int n)
+{
+	double w[BENCH_RUNS_MAX], c[BENCH_RUNS_MAX];
+	struct run m = { 0, 0, 0 };
+
+	for (int i = 0; i < n; i++) {
+		w[i] = r[i].secs;
+		c[i] = r[i].cpu;
+		if (r[i].maxrss_kb > m.maxrss_kb)
+			m.maxrss_kb = r[i].maxrss_kb;
+	}
+	qsort(w, (size_t)n, sizeof(double), cmp_double);
+	qsort(c, (size_t)n, sizeof(double), cmp_double);
+	m.secs = n % 2 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2;
+	m.cpu = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+	return m;
 }
 
 int bench_trace_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "sessions", required_argument, NULL, 's' },
+		{ "runs", required_argument, NULL, 'n' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "keep", no_argument, NULL, 'k' },
 		{ "reswan", required_argument, NULL, 'r' },
@@ -105,7 +139,10 @@ int bench_trace_main(int argc, char **argv)
 	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	const char *self = "/proc/self/exe";
 	char path[4096], exe[4096];
+	struct run wcr[BENCH_RUNS_MAX], str[BENCH_RUNS_MAX], simr[BENCH_RUNS_MAX];
 	struct run wc, st, sim;
+	int runs = BENCH_RUNS_DEFAULT;
+	const char *threads = getenv("RESWAN_TRACE_THREADS");
 	struct stat sb;
 	bool keep = false;
 	double gen;
@@ -122,6 +159,14 @@ int bench_trace_main(int argc, char **argv)
 			sessions = strtoull(optarg, NULL, 10);
 			if (sessions < 1000 || sessions > 100000000ULL) {
 				fprintf(stderr, "bench trace: --sessions between 1000 and 1e8\n");
+				return 2;
+			}
+			break;
+		case 'n':
+			runs = atoi(optarg);
+			if (runs < 1 || runs > BENCH_RUNS_MAX) {
+				fprintf(stderr, "bench trace: --runs between 1 and %d\n",
+					BENCH_RUNS_MAX);
 				return 2;
 			}
 			break;
@@ -185,16 +230,28 @@ int bench_trace_main(int argc, char **argv)
 				     (char *)(uintptr_t)"all", NULL };
 
 		rc = 1;
-		if (timed(wc_argv, &wc) || timed(wc_argv, &wc) ||
-		    timed(st_argv, &st) || timed(sim_argv, &sim))
+		if (timed(wc_argv, &wc))
 			goto out;
+		for (int i = 0; i < runs; i++) {
+			if (timed(wc_argv, &wcr[i]) || timed(st_argv, &str[i]) ||
+			    timed(sim_argv, &simr[i]))
+				goto out;
+			printf("bench trace: run %d: wc -l %.2f s, stats %.2f s, simulate %.2f s (wall)\n",
+			       i + 1, wcr[i].secs, str[i].secs, simr[i].secs);
+			fflush(stdout);
+		}
+		wc = median(wcr, runs);
+		st = median(str, runs);
+		sim = median(simr, runs);
 	}
 	/*
 	 * Wall time is what the aims are about, but on a shared machine it
 	 * includes waiting for a CPU: CPU time (user + system) is shown too,
 	 * and the ratio is given for both.
 	 */
-	printf("\n%-42s %7s %7s %7s %7s %9s %9s\n", "command", "wall s", "x wc", "cpu s",
+	printf("\nmedians of %d run%s; reswan trace threads: %s\n", runs, runs == 1 ? "" : "s",
+	       threads && *threads ? threads : "automatic (one a CPU, up to 8)");
+	printf("%-42s %7s %7s %7s %7s %9s %9s\n", "command", "wall s", "x wc", "cpu s",
 	       "x wc", "RSS MB", "B/session");
 	printf("%-42s %7.2f %7s %7.2f %7s %9.1f %9s\n", "wc -l", wc.secs, "1.0", wc.cpu,
 	       "1.0", wc.maxrss_kb / 1024.0, "-");

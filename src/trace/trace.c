@@ -5,6 +5,8 @@
  * The array grows by doubling with realloc, which glibc serves with mremap
  * for large blocks, so growth neither copies nor doubles the resident set.
  * Readers hint the expected count (file size / line length) up front.
+ * The struct is in trace_int.h for the shards (trace_shards.c), which
+ * borrow regions of a parent's array.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +14,6 @@
 
 #include "common/err.h"
 #include "trace/trace_int.h"
-
-struct trace {
-	struct trace_session *s;
-	size_t n, cap;
-	struct trace_map users;
-	int64_t first, last;
-};
 
 struct trace *trace_new(void)
 {
@@ -34,25 +29,36 @@ void trace_free(struct trace *t)
 {
 	if (!t)
 		return;
-	free(t->s);
+	if (!t->borrowed)
+		free(t->s);
 	trace_map_release(&t->users);
 	free(t);
 }
 
-static int grow(struct trace *t, size_t want)
+int trace_grow(struct trace *t, size_t want)
 {
 	struct trace_session *s;
 	size_t c = t->cap ? t->cap : 1024;
 
+	if (want <= t->cap)
+		return 0;
 	while (c < want)
 		c *= 2;
 	if (c > TRACE_SESSIONS_MAX)
 		c = TRACE_SESSIONS_MAX;
 	if (c < want)
 		return ERR_LIMIT;
-	s = realloc(t->s, c * sizeof(*s));
+	if (t->borrowed) {
+		/* A shard that outgrew its region: an array of its own. */
+		s = malloc(c * sizeof(*s));
+		if (s && t->n)
+			memcpy(s, t->s, t->n * sizeof(*s));
+	} else {
+		s = realloc(t->s, c * sizeof(*s));
+	}
 	if (!s)
 		return ERR_NOMEM;
+	t->borrowed = false;
 	/* Large arrays: huge pages mean 512 times fewer page faults. */
 	if (c * sizeof(*s) >= (8u << 20)) {
 		uintptr_t a = ((uintptr_t)s + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
@@ -71,7 +77,7 @@ void trace_reserve(struct trace *t, size_t n)
 	if (n > TRACE_SESSIONS_MAX - t->n)
 		n = TRACE_SESSIONS_MAX - t->n;
 	if (t->n + n > t->cap)
-		(void)grow(t, t->n + n);
+		(void)trace_grow(t, t->n + n);
 }
 
 int trace_user_id(struct trace *t, const char *s, size_t n, uint64_t h,
@@ -80,11 +86,6 @@ int trace_user_id(struct trace *t, const char *s, size_t n, uint64_t h,
 	if (n == 0 || n > TRACE_USER_MAX)
 		return ERR_INVAL;
 	return trace_map_get(&t->users, s, n, h, id, NULL);
-}
-
-struct trace_map *trace_user_map(struct trace *t)
-{
-	return &t->users;
 }
 
 int trace_add_id(struct trace *t, uint32_t user, int64_t connect,
@@ -97,7 +98,7 @@ int trace_add_id(struct trace *t, uint32_t user, int64_t connect,
 	if (!trace_time_ok(connect) || !trace_time_ok(disconnect) ||
 	    disconnect < connect || user >= t->users.count)
 		return ERR_INVAL;
-	if (t->n == t->cap && (rc = grow(t, t->n + 1)) != 0)
+	if (t->n == t->cap && (rc = trace_grow(t, t->n + 1)) != 0)
 		return rc;
 	s = &t->s[t->n++];
 	s->user = user;
@@ -126,7 +127,7 @@ int trace_add(struct trace *t, const char *user, size_t user_len,
 		return ERR_INVAL;
 	if (t->n >= TRACE_SESSIONS_MAX)
 		return ERR_LIMIT;
-	if (t->n == t->cap && (rc = grow(t, t->n + 1)) != 0)
+	if (t->n == t->cap && (rc = trace_grow(t, t->n + 1)) != 0)
 		return rc;
 	rc = trace_user_id(t, user, user_len, trace_map_hash(user, user_len), &id);
 	if (rc)

@@ -94,6 +94,12 @@ struct trace_read_opts {
 	enum trace_format format;	/* AUTO: detect from each file's first lines */
 	bool strict;			/* first malformed line is fatal */
 	int year;	/* year for syslog stamps without one; 0: this year */
+	/*
+	 * Threads for reading a large plain CSV file in parts (results are
+	 * the same for any count); 0: RESWAN_TRACE_THREADS from the
+	 * environment, else one a CPU up to 8.
+	 */
+	unsigned threads;
 };
 
 struct trace_reader;
@@ -180,6 +186,10 @@ struct trace_stats {
 
 /* Compute everything above in one pass; ERR_NOMEM. */
 int trace_stats_compute(const struct trace *t, struct trace_stats *s);
+/* The same on `threads` threads (0: trace_read_opts.threads' default);
+ * the result does not depend on the count. */
+int trace_stats_compute_n(const struct trace *t, struct trace_stats *s,
+			  unsigned threads);
 
 /* ------------------------------------------------------------ simulator */
 
@@ -221,6 +231,9 @@ struct trace_sim_params {
 	uint64_t max_age;	/* seconds since the full exchange; 0: none */
 	uint64_t capacity;	/* most records cached (LRU); 0: unlimited */
 	uint32_t peak_slots;	/* 0: TRACE_PEAK_SLOTS_DEFAULT */
+	/* Threads for the per-user engine (same results for any count);
+	 * 0: as trace_read_opts.threads. */
+	unsigned threads;
 };
 
 struct trace_sim_result {
@@ -235,8 +248,9 @@ struct trace_sim_result {
 
 /*
  * Run the simulation for each point (semantics in docs/trace.md) and fill
- * res[i] for pts[i].  Re-sorts the trace (by user; by time too when a
- * capacity is set).  ERR_INVAL for a bad point, ERR_NOMEM.
+ * res[i] for pts[i].  Re-sorts the trace by user when a capacity is set
+ * (the global engine); the per-user engine leaves it as it is.  ERR_INVAL
+ * for a bad point, ERR_NOMEM.
  */
 int trace_simulate(struct trace *t, const struct trace_sim_params *p,
 		   const struct trace_sim_point *pts, size_t n,

@@ -57,6 +57,7 @@ struct csv {
 	int col[C_NCOLS];	/* field index of each column */
 	signed char colof[CSV_MAX_COLS]; /* column of each field index, or -1 */
 	int ncols_needed;	/* 1 + highest index we read */
+	bool canon;		/* columns in the canonical order: fast_line() */
 	struct pending batch[BATCH];
 	size_t nbatch;
 	struct open_sess *open;
@@ -83,9 +84,13 @@ static void csv_free(void *st)
 static void set_colof(struct csv *c)
 {
 	memset(c->colof, -1, sizeof(c->colof));
-	for (int k = 0; k < C_NCOLS; k++)
+	c->canon = c->ncols_needed == C_NCOLS;
+	for (int k = 0; k < C_NCOLS; k++) {
 		if (c->col[k] >= 0)
 			c->colof[c->col[k]] = (signed char)k;
+		if (c->col[k] != k)
+			c->canon = false;
+	}
 }
 
 static void canonical(struct csv *c)
@@ -159,21 +164,29 @@ static bool csv_detect(const char *head, size_t len)
 static int flush_batch(struct csv *c, struct trace_rd_ctx *cx)
 {
 	struct trace *t = trace_rd_trace(cx);
-	int rc;
+	int rc = 0;
 
+	/* Every pending line was checked by csv_line: a user of 1..255
+	 * bytes, times in range, disconnect not before connect. */
 	for (size_t i = 0; i < c->nbatch; i++) {
 		struct pending *p = &c->batch[i];
+		int64_t known = trace_map_lookup(&t->users, p->user, p->ulen, p->h);
 		uint32_t id;
 
-		rc = trace_user_id(t, p->user, p->ulen, p->h, &id);
-		if (rc == 0 && p->flags & TRACE_SESSION_OPEN) {
+		if (known >= 0)
+			id = (uint32_t)known;
+		else if ((rc = trace_user_id(t, p->user, p->ulen, p->h, &id)) != 0)
+			break;
+		if (p->flags & TRACE_SESSION_OPEN) {
 			/* Completed at the end of the trace (csv_finish). */
 			if (c->nopen == c->open_cap) {
 				size_t nc = c->open_cap ? c->open_cap * 2 : 64;
 				struct open_sess *o = realloc(c->open, nc * sizeof(*o));
 
-				if (!o)
-					return ERR_NOMEM;
+				if (!o) {
+					rc = ERR_NOMEM;
+					break;
+				}
 				c->open = o;
 				c->open_cap = nc;
 			}
@@ -181,16 +194,12 @@ static int flush_batch(struct csv *c, struct trace_rd_ctx *cx)
 				id, p->connect, p->in, p->out };
 			continue;
 		}
-		if (rc == 0)
-			rc = trace_add_id(t, id, p->connect, p->disconnect,
-					  p->in, p->out, 0);
-		if (rc) {
-			c->nbatch = 0;
-			return rc;
-		}
+		if ((rc = trace_append(t, id, p->connect, p->disconnect, p->in,
+				       p->out)) != 0)
+			break;
 	}
 	c->nbatch = 0;
-	return 0;
+	return rc;
 }
 
 static int csv_flush(void *st, struct trace_rd_ctx *cx)
@@ -381,9 +390,262 @@ static bool find_commas(const char *s, size_t n, uint32_t *pos, size_t max,
 	return true;
 }
 
-static int csv_line(void *st, struct trace_rd_ctx *cx, struct buf_reader *r)
+/* ------------------------------------------------------------ fast path */
+
+static inline uint64_t load64(const char *s)
+{
+	uint64_t v;
+
+	memcpy(&v, s, 8);
+	return v;
+}
+
+/* Offset of the first comma or newline in s[i..n), or n; sixteen bytes at
+ * a time while sixteen are left (never reads past s[n - 1]). */
+static inline size_t find_sep(const char *s, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n');
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(x, comma), _mm_cmpeq_epi8(x, nl)));
+
+		if (m)
+			return i + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	for (; i < n; i++)
+		if (s[i] == ',' || s[i] == '\n')
+			break;
+	return i;
+}
+
+/* Nonzero bytes where x has no ASCII digit (exact up to and including the
+ * first such byte, which is all callers use). */
+static inline uint64_t non_digits(uint64_t x)
+{
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0ULL;
+
+	return ((x & hi) | (((x + 0x0606060606060606ULL) & hi) >> 4)) ^
+	       0x3333333333333333ULL;
+}
+
+/*
+ * fast_iso() for "YYYY-MM-DDTHH:MM:SSZ" (exactly 20 bytes at s): the same
+ * checks and result, the time of day read eight bytes at once.
+ */
+static inline bool iso20(struct csv *c, const char *s, int64_t *t)
+{
+	const uint64_t dig = 0xffff00ffff00ffffULL;	/* "HH:MM:SS" digits */
+	uint64_t x = load64(s + 11), d;
+	unsigned h, mi, se;
+
+	if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[19] != 'Z' ||
+	    (x & ~dig) != 0x00003a00003a0000ULL || (non_digits(x) & dig))
+		return false;
+	/* Each byte plus ten times the one before: HH, MM, SS land in
+	 * bytes 0, 3 and 6 (at most 99 each, so nothing carries). */
+	d = x & 0x0f0f000f0f000f0fULL;
+	d = d * 10 + (d >> 8);
+	h = (unsigned)(d & 0xff);
+	mi = (unsigned)((d >> 24) & 0xff);
+	se = (unsigned)((d >> 48) & 0xff);
+	if (h > 23 || mi > 59 || se > 60)
+		return false;
+	if (load64(s) != load64(c->date) || memcmp(s + 8, c->date + 8, 2) != 0) {
+		/* A new date: the general parser checks and caches it. */
+		int64_t t0;
+
+		if (!fast_iso(c, s, 20, &t0))
+			return false;
+	}
+	*t = c->date_days * 86400 + h * 3600 + mi * 60 + se;
+	return true;
+}
+
+/*
+ * Plain decimal digits at s[*i..n), 1 to 19 of them, as parse_bytes()
+ * reads them; *i ends past them.  Eight bytes at a time when the line has
+ * eight more.
+ */
+static inline bool digits(const char *s, size_t *i, size_t n, uint64_t *v)
+{
+	size_t at = *i, len;
+	uint64_t x = 0, w;
+
+	if (at >= n)
+		return false;
+	if (at + 8 <= n)
+		w = load64(s + at);
+	else if (n >= 8)	/* the line's last bytes, moved down; zeros above */
+		w = load64(s + n - 8) >> (8 * (at + 8 - n));
+	else
+		goto bytewise;
+	{
+		uint64_t nd = non_digits(w), y;
+
+		len = nd ? (unsigned)__builtin_ctzll(nd) / 8 : 8;
+		if (len == 0)
+			return false;
+		/* The len digits, most significant first, moved to the top
+		 * so that leading zero bytes pad them to eight digits. */
+		y = (w & 0x0f0f0f0f0f0f0f0fULL) << (8 * (8 - len));
+		y = y * 10 + (y >> 8);
+		y = (((y & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
+		     (((y >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >> 32;
+		x = y;
+		at += len;
+		if (len < 8) {
+			*i = at;
+			*v = x;
+			return true;
+		}
+	}
+bytewise:
+	for (len = at - *i; at < n && len < 19; at++, len++) {
+		unsigned d = (unsigned)(unsigned char)s[at] - '0';
+
+		if (d > 9)
+			break;
+		x = x * 10 + d;
+	}
+	if (len == 0 || (at < n && (unsigned)(unsigned char)s[at] - '0' <= 9))
+		return false;	/* none, or more than 19: the general path */
+	*i = at;
+	*v = x;
+	return true;
+}
+
+/*
+ * The line as reswand and synth write it: canonical columns, unquoted,
+ * ISO 8601 UTC times, plain byte counts.  Parses s[0..n) up to the end
+ * of bytes_out into *p and returns true, with *end just past it, exactly
+ * as the general path below would read such a line; returns false,
+ * having changed nothing but the date cache, for anything else
+ * (including every malformed line, which the general path then reports).
+ * A field never runs past a newline, so s may hold more lines.
+ */
+static inline bool fast_fields(struct csv *c, const char *s, size_t n,
+			       struct pending *p, size_t *end)
+{
+	size_t a, b, i;
+	int64_t tc, td;
+	uint64_t in, out;
+
+	/* The words read eight bytes at a time are taken as little-endian
+	 * (first byte lowest); elsewhere the general path does it all. */
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__)
+		return false;
+	/* "u,s," + 2 x 21 bytes of time + "1,1" at the least. */
+	if (n < 49 || s[0] == '"')
+		return false;
+	a = find_sep(s, 0, n);
+	if (a == 0 || a > TRACE_USER_MAX || a + 45 >= n || s[a] != ',' ||
+	    s[a + 1] == '"')
+		return false;
+	b = find_sep(s, a + 1, n);
+	if (b + 44 >= n || s[b] != ',' || s[b + 21] != ',' || s[b + 42] != ',')
+		return false;
+	if (!iso20(c, s + b + 1, &tc) || !iso20(c, s + b + 22, &td))
+		return false;
+	i = b + 43;
+	if (!digits(s, &i, n, &in) || i >= n || s[i] != ',')
+		return false;
+	i++;
+	if (!digits(s, &i, n, &out))
+		return false;
+	if (!trace_time_ok(tc) || !trace_time_ok(td) || td < tc)
+		return false;
+	p->flags = 0;
+	p->connect = tc;
+	p->disconnect = td;
+	p->in = in;
+	p->out = out;
+	p->user = s;
+	p->ulen = (uint32_t)a;
+	*end = i;
+	return true;
+}
+
+/* Queue the session fast_fields() read from line `line`. */
+static inline void fast_queue(struct csv *c, struct trace_rd_ctx *cx,
+			      struct pending *p, uint64_t line)
+{
+	trace_rd_saw_time(cx, p->disconnect);
+	p->line = line;
+	p->h = trace_map_hash(p->user, p->ulen);
+	trace_map_prefetch(trace_user_map(trace_rd_trace(cx)), p->h);
+	c->nbatch++;
+}
+
+/* One line (s[0..n), no newline) by the fast path; false if not taken. */
+static bool fast_line(struct csv *c, struct trace_rd_ctx *cx, const char *s,
+		      size_t n)
+{
+	struct pending *p = &c->batch[c->nbatch];
+	size_t i;
+
+	if (!fast_fields(c, s, n, p, &i) || (i < n && s[i] != ','))
+		return false;
+	fast_queue(c, cx, p, trace_rd_line(cx));
+	return true;
+}
+
+/*
+ * The parser's lines hook: as many whole lines from data[0..len) as the
+ * fast path takes, each ended by a newline (after an optional CR, or
+ * after extra columns) and no longer than TRACE_LINE_MAX, as feed() would
+ * have cut them; counts them in cx->line and returns the bytes used.
+ */
+static size_t csv_lines(void *st, struct trace_rd_ctx *cx, const char *data,
+			size_t len, int *rc)
 {
 	struct csv *c = st;
+	size_t pos = 0;
+
+	*rc = 0;
+	if (!c->canon || !c->have_header)
+		return 0;
+	while (pos < len) {
+		const char *s = data + pos;
+		size_t n = len - pos, i, raw, used;
+		struct pending *p;
+
+		if (c->nbatch == BATCH && (*rc = flush_batch(c, cx)) != 0)
+			break;
+		p = &c->batch[c->nbatch];
+		if (!fast_fields(c, s, n, p, &i) || i >= n)
+			break;
+		if (s[i] == '\n') {
+			raw = i;
+			used = i + 1;
+		} else if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			raw = i + 1;
+			used = i + 2;
+		} else if (s[i] == ',') {
+			const char *nl = memchr(s + i, '\n', n - i);
+
+			if (!nl)
+				break;
+			raw = (size_t)(nl - s);
+			used = raw + 1;
+		} else {
+			break;
+		}
+		if (raw > TRACE_LINE_MAX)
+			break;
+		fast_queue(c, cx, p, ++cx->line);
+		pos += used;
+	}
+	return pos;
+}
+
+/* Any line: quoted fields, any column order, and every malformed line. */
+static __attribute__((noinline)) int
+csv_line_general(struct csv *c, struct trace_rd_ctx *cx, struct buf_reader *r)
+{
 	const char *f[C_NCOLS] = { 0 };
 	size_t fl[C_NCOLS] = { 0 };
 	bool quoted_user = false;
@@ -503,6 +765,23 @@ fields_done:
 	return 0;
 }
 
+static int csv_line(void *st, struct trace_rd_ctx *cx, struct buf_reader *r)
+{
+	struct csv *c = st;
+
+	if (c->canon && c->have_header && !sc_eof(r) && sc_peek(r) != '#') {
+		if (c->nbatch == BATCH) {
+			int rc = flush_batch(c, cx);
+
+			if (rc)
+				return rc;
+		}
+		if (fast_line(c, cx, sc_ptr(r), r->len - r->off))
+			return 0;
+	}
+	return csv_line_general(c, cx, r);
+}
+
 static int csv_file_end(void *st, struct trace_rd_ctx *cx)
 {
 	return flush_batch(st, cx);
@@ -527,6 +806,54 @@ static int csv_finish(void *st, struct trace_rd_ctx *cx, int64_t end)
 	return 0;
 }
 
+/* A state for any later line of this file: the columns, nothing else. */
+static void *csv_split_clone(const void *st)
+{
+	const struct csv *c = st;
+	struct csv *n;
+
+	if (!c->have_header || !(n = calloc(1, sizeof(*n))))
+		return NULL;
+	n->have_header = true;
+	memcpy(n->col, c->col, sizeof(n->col));
+	memcpy(n->colof, c->colof, sizeof(n->colof));
+	n->ncols_needed = c->ncols_needed;
+	n->canon = c->canon;
+	return n;
+}
+
+/* The clone's open sessions follow st's, in the parent's user ids. */
+static int csv_split_merge(void *st, void *clone, const uint32_t *remap)
+{
+	struct csv *c = st, *w = clone;
+	int rc = 0;
+
+	if (w->nopen && c->nopen + w->nopen > c->open_cap) {
+		size_t nc = c->open_cap ? c->open_cap : 64;
+		struct open_sess *o;
+
+		while (nc < c->nopen + w->nopen)
+			nc *= 2;
+		o = realloc(c->open, nc * sizeof(*o));
+		if (!o) {
+			rc = ERR_NOMEM;
+			goto out;
+		}
+		c->open = o;
+		c->open_cap = nc;
+	}
+	for (size_t i = 0; i < w->nopen; i++) {
+		struct open_sess o = w->open[i];
+
+		if (remap)
+			o.user = remap[o.user];
+		c->open[c->nopen++] = o;
+	}
+out:
+	csv_free(w);
+	return rc;
+}
+
 const struct trace_parser trace_csv_parser = {
 	.format = TRACE_FMT_CSV,
 	.name = "csv",
@@ -538,4 +865,9 @@ const struct trace_parser trace_csv_parser = {
 	.flush = csv_flush,
 	.file_end = csv_file_end,
 	.finish = csv_finish,
+	.lines = csv_lines,
+	.split_clone = csv_split_clone,
+	.split_merge = csv_split_merge,
+	/* "u,0,,,\n": a user, a connect time and four commas. */
+	.split_line_min = 7,
 };

@@ -1,7 +1,8 @@
 /*
  * trace_int.h - what the trace module's files share and nobody else sees:
  * the text cursor the log parsers read through, the string map, time
- * parsing and the parser interface.
+ * parsing, the session store and its shards, the parser interface and the
+ * worker threads.
  *
  * Log lines are untrusted: every parser reads a line through a struct
  * buf_reader (common/buf.h) with the small inline helpers below, each of
@@ -199,7 +200,109 @@ struct trace_map {
 
 void trace_map_init(struct trace_map *m, uint32_t max);
 void trace_map_release(struct trace_map *m);
-uint64_t trace_map_hash(const char *s, size_t n);
+
+static inline uint64_t trace_rd32(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t trace_rd64(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* The 128-bit product of a and b, folded to 64 bits. */
+static inline uint64_t trace_fold(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+#define TRACE_HASH_K1 0x452821e638d01377ULL
+#define TRACE_HASH_K2 0xbe5466cf34e90c6dULL
+
+/* trace_map_hash() of a key longer than 16 bytes, h its seed. */
+uint64_t trace_map_hash_long(const char *s, size_t n, uint64_t h);
+
+/*
+ * 64-bit hash of a key, for the map (its top bits pick the slot).  Keys
+ * of up to 16 bytes (user names, nearly always) are read as two pairs of
+ * possibly overlapping 4-byte words, without a loop or a call; longer
+ * ones 16 bytes a round, out of line.  Each round is a multiply folded to 64 bits.
+ * Not keyed: the map's ids do not depend on the hash, only its speed.
+ */
+static inline uint64_t trace_map_hash(const char *s, size_t n)
+{
+	const uint64_t k1 = TRACE_HASH_K1, k2 = TRACE_HASH_K2;
+	uint64_t a, b, h = ((uint64_t)n * 0x9e3779b97f4a7c15ULL) ^ 0x243f6a8885a308d3ULL;
+
+	if (n <= 16) {
+		if (n >= 4) {
+			size_t q = (n >> 3) << 2;	/* 0 up to 7 bytes, 4 from 8 */
+
+			a = (trace_rd32(s) << 32) | trace_rd32(s + q);
+			b = (trace_rd32(s + n - 4) << 32) | trace_rd32(s + n - 4 - q);
+		} else if (n) {
+			a = ((uint64_t)(uint8_t)s[0] << 16) |
+			    ((uint64_t)(uint8_t)s[n >> 1] << 8) | (uint8_t)s[n - 1];
+			b = 0;
+		} else {
+			a = b = 0;
+		}
+	} else {
+		return trace_map_hash_long(s, n, h);
+	}
+	return trace_fold(h ^ k2, trace_fold(a ^ k1, b ^ h));
+}
+
+/* Short equal-length compare, word by word (no call into libc): the
+ * tail as one word that overlaps the last one compared. */
+static inline bool trace_short_eq(const char *a, const char *b, size_t n)
+{
+	if (n >= 8) {
+		for (; n > 8; a += 8, b += 8, n -= 8)
+			if (trace_rd64(a) != trace_rd64(b))
+				return false;
+		return trace_rd64(a + n - 8) == trace_rd64(b + n - 8);
+	}
+	if (n >= 4)
+		return trace_rd32(a) == trace_rd32(b) &&
+		       trace_rd32(a + n - 4) == trace_rd32(b + n - 4);
+	return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
+}
+
+/* Id of s (hash h), or -1: the lookup half of trace_map_get(), inline
+ * for the readers' hot loops. */
+static inline int64_t trace_map_lookup(const struct trace_map *m,
+				       const char *s, size_t n, uint64_t h)
+{
+	uint32_t hi = (uint32_t)(h >> 32);
+	size_t j;
+
+	if (!m->nslots)
+		return -1;
+	j = h >> (64 - m->bits);
+	for (;;) {
+		const struct trace_map_slot *sl = &m->slots[j];
+
+		if (!sl->id1)
+			return -1;
+		if (sl->hi == hi && sl->len == n) {
+			if (n <= TRACE_MAP_INLINE ? trace_short_eq(sl->key, s, n)
+			    : memcmp(m->arena + (m->offs[sl->id1 - 1] >> 8), s, n) == 0)
+				return sl->id1 - 1;
+		}
+		j = (j + 1) & (m->nslots - 1);
+	}
+}
+
 /*
  * Find s (len n <= 255, hash h from trace_map_hash) or insert it; *id is
  * its id, *added whether it is new.  ERR_LIMIT past max entries, ERR_INVAL
@@ -217,6 +320,16 @@ static inline void trace_map_prefetch(const struct trace_map *m, uint64_t h)
 		__builtin_prefetch(&m->slots[h >> (64 - m->bits)]);
 }
 
+/* ------------------------------------------------------- session store */
+
+struct trace {
+	struct trace_session *s;
+	size_t n, cap;
+	bool borrowed;		/* s lies in another trace's array (a shard) */
+	struct trace_map users;
+	int64_t first, last;
+};
+
 /* Intern a user: the trace's map, exposed to the readers' fast path. */
 int trace_user_id(struct trace *t, const char *s, size_t n, uint64_t h,
 		  uint32_t *id);
@@ -225,15 +338,181 @@ int trace_add_id(struct trace *t, uint32_t user, int64_t connect,
 		 uint32_t flags);
 /* Reserve room for about n more sessions (a hint; may do nothing). */
 void trace_reserve(struct trace *t, size_t n);
-struct trace_map *trace_user_map(struct trace *t);
+static inline struct trace_map *trace_user_map(struct trace *t)
+{
+	return &t->users;
+}
+
+/* Make the array hold at least `want` sessions: ERR_LIMIT, ERR_NOMEM
+ * (unchanged then). */
+int trace_grow(struct trace *t, size_t want);
+
+/*
+ * Add a session the caller has checked (times in range, disconnect not
+ * before connect, user an id of t): trace_add_id() without the checks,
+ * for the readers' hot loops.  ERR_LIMIT, ERR_NOMEM.
+ */
+static inline int trace_append(struct trace *t, uint32_t user, int64_t connect,
+			       int64_t disconnect, uint64_t in, uint64_t out)
+{
+	struct trace_session *x;
+
+	if (t->n == t->cap) {
+		int rc = trace_grow(t, t->n + 1);
+
+		if (rc)
+			return rc;
+	}
+	x = &t->s[t->n++];
+	x->user = user;
+	x->connect = (uint32_t)connect;
+	x->duration = (uint32_t)(disconnect - connect);
+	x->flags = 0;
+	x->bytes_in = in;
+	x->bytes_out = out;
+	if (t->n == 1 || connect < t->first)
+		t->first = connect;
+	if (t->n == 1 || disconnect > t->last)
+		t->last = disconnect;
+	return 0;
+}
 /* The sorts (trace_sort.c) reorder the array in place. */
 struct trace_session *trace_sessions_mut(struct trace *t);
 /* After editing sessions in place: recompute the first/last times. */
 void trace_recompute_span(struct trace *t);
 
+/*
+ * Shards: several threads adding sessions to one trace at once, each to
+ * its own struct trace, merged afterwards exactly as if one thread had
+ * added them all in shard order.
+ *
+ * Shard k writes into a region of the parent's array reserved for it
+ * (cap[k] sessions, an estimate), so the sessions are never copied to a
+ * second array: the peak memory stays one array.  A shard that outgrows
+ * its region moves to an array of its own (correct, only slower).  Shard 0
+ * interns users in the parent's own map, so its ids are final; shards
+ * 1.. have maps of their own whose ids are translated when merging (each
+ * new name gets the next parent id, in shard order, so ids are in order of
+ * first appearance, as sequential reading gives).
+ */
+#define TRACE_SHARDS_MAX 64
+
+struct trace_shards {
+	struct trace *t;		/* parent */
+	size_t n;			/* shards */
+	size_t kept;			/* shards merged by trace_shards_end() */
+	size_t base;			/* parent's session count at the start */
+	size_t off[TRACE_SHARDS_MAX];	/* region k: parent array + base + off[k] */
+	size_t cap[TRACE_SHARDS_MAX];
+	struct trace *sh[TRACE_SHARDS_MAX];
+	uint32_t *remap[TRACE_SHARDS_MAX]; /* shard id -> parent id (k >= 1) */
+};
+
+/*
+ * Reserve the regions and create n (1..TRACE_SHARDS_MAX) shards.  The
+ * parent must not be touched until trace_shards_end().  ERR_NOMEM,
+ * ERR_LIMIT; nothing changed on failure.
+ */
+int trace_shards_begin(struct trace_shards *sp, struct trace *t,
+		       const size_t *cap, size_t n);
+/*
+ * Merge shards 0..keep-1 into the parent in order and free every shard
+ * (those from keep on are discarded).  Afterwards remap[k] translates
+ * shard k's user ids (NULL for shard 0, whose ids are the parent's), until
+ * trace_shards_release().  sp->kept says how many were merged: fewer
+ * than keep after ERR_NOMEM or ERR_LIMIT while interning, when the
+ * sessions of the shard that failed and of those after it are discarded
+ * (a reader's failure keeps what came before it).
+ */
+int trace_shards_end(struct trace_shards *sp, size_t keep);
+void trace_shards_release(struct trace_shards *sp);
+
+/* --------------------------------------------------------------- threads */
+
+/* Most threads a trace operation uses, asked for or not. */
+#define TRACE_THREADS_MAX TRACE_SHARDS_MAX
+/* Most threads chosen automatically (one a CPU up to this). */
+#define TRACE_THREADS_AUTO 8
+
+/*
+ * Threads to use: `requested` if nonzero, else RESWAN_TRACE_THREADS from
+ * the environment if it is a number in 1..TRACE_THREADS_MAX, else the
+ * online CPUs up to TRACE_THREADS_AUTO; never more than
+ * TRACE_THREADS_MAX.
+ */
+unsigned trace_threads(unsigned requested);
+
+/*
+ * Run fn(arg, k) for k = 0..n-1: k = 0 on the calling thread, the others
+ * on threads of their own, and return when all are done.  A thread that
+ * cannot be created runs its part on the calling thread afterwards, so
+ * results never depend on how many threads there were.
+ */
+void trace_threads_run(unsigned n, void (*fn)(void *arg, unsigned k),
+		       void *arg);
+
 /* --------------------------------------------------------------- parsers */
 
-struct trace_rd_ctx;
+struct trace_parser;
+
+/*
+ * A reader's context: one per reader, plus one per worker while a file is
+ * read in parallel parts (trace_split.c).  A worker's context reports
+ * malformed lines with line numbers counted from the start of its part;
+ * the messages are completed with the real numbers when it is merged.
+ */
+struct trace_rd_ctx {
+	struct trace *t;
+	struct trace_read_opts o;
+	char fname[256];
+	uint64_t line;
+	uint64_t malformed;
+	char *diag[TRACE_DIAG_KEEP];
+	uint64_t diag_line[TRACE_DIAG_KEEP];	/* worker: part-relative line */
+	size_t ndiag;
+	char err[512];
+	uint64_t err_line;	/* worker: line of err, 0 if none */
+	int64_t tmax;
+	bool tseen;
+	bool worker;
+	uint64_t open_closed;
+	size_t split_min;	/* smallest part worth a thread (bytes) */
+	const struct trace_parser *parser[TRACE_FMT_ASA + 1];
+	void *state[TRACE_FMT_ASA + 1];
+	enum trace_format last;
+};
+
+/* Where a file's bytes come from when it is read in parts: an open
+ * regular file (read with pread) or memory. */
+struct trace_input {
+	int fd;
+	const char *mem;	/* non-NULL: read from here, not fd */
+	uint64_t size;
+};
+
+/*
+ * Hand the lines of [start, end) of the input to the parser (start at a
+ * line start; end at a line start or the end of the input).  0 or the
+ * error that stopped it (reported in cx->err).
+ */
+int trace_rd_range(struct trace_rd_ctx *cx, const struct trace_parser *p,
+		   const struct trace_input *in, uint64_t start, uint64_t end);
+
+/*
+ * Read [start, size) of the input on up to `threads` threads, in parts
+ * split at line boundaries, with the results of reading it in one piece:
+ * same sessions in the same order, same user ids, same malformed-line
+ * report.  For parsers with the split hooks; `avg_line` (bytes, > 0)
+ * sizes the shards.  0 or an error, as trace_rd_range().
+ */
+int trace_split_read(struct trace_rd_ctx *cx, const struct trace_parser *p,
+		     const struct trace_input *in, uint64_t start,
+		     unsigned threads, double avg_line);
+
+/* Smallest part, in bytes, worth a thread of its own (by default). */
+#define TRACE_SPLIT_MIN (64u * 1024)
+/* Tests: the smallest part worth a thread (0: TRACE_SPLIT_MIN). */
+void trace_reader_set_split_min(struct trace_reader *rd, size_t bytes);
 
 /*
  * What a parser gets for each line: the line (no newline, no trailing CR),
@@ -251,6 +530,15 @@ struct trace_parser {
 	/* 0, or a negative error that stops reading (nomem, strict...). */
 	int (*line)(void *st, struct trace_rd_ctx *cx, struct buf_reader *line);
 	/*
+	 * Optional fast path: take as many whole lines from the start of
+	 * data[0..len) as it can, each exactly as line() would after feed()
+	 * cut it (ended by a newline, CR dropped, at most TRACE_LINE_MAX),
+	 * counting them in cx->line; return the bytes taken (0 leaves the
+	 * next line to line()).  *rc: 0 or an error that stops reading.
+	 */
+	size_t (*lines)(void *st, struct trace_rd_ctx *cx, const char *data,
+			size_t len, int *rc);
+	/*
 	 * The lines handed over so far are about to be overwritten (buffer
 	 * refill): a parser that batches lines must finish them now.  NULL
 	 * if the parser keeps nothing between calls.
@@ -260,6 +548,19 @@ struct trace_parser {
 	int (*file_end)(void *st, struct trace_rd_ctx *cx);
 	/* All input read: complete open sessions at `end`. */
 	int (*finish)(void *st, struct trace_rd_ctx *cx, int64_t end);
+	/*
+	 * Parallel reading (optional, for formats whose lines stand alone):
+	 * split_clone returns a fresh state that reads any later line of the
+	 * current file as st would, or NULL if st is not there yet (no header
+	 * seen) or out of memory; split_merge moves what a clone kept for
+	 * later (open sessions) into st, its user ids translated through
+	 * remap (NULL: unchanged), and frees the clone.
+	 */
+	void *(*split_clone)(const void *st);
+	int (*split_merge)(void *st, void *clone, const uint32_t *remap);
+	/* With the split hooks: the shortest line (newline included) that
+	 * can add a session or a user, bounding what a part can add. */
+	unsigned split_line_min;
 };
 
 extern const struct trace_parser trace_csv_parser;
@@ -276,11 +577,26 @@ int trace_rd_malformed(struct trace_rd_ctx *cx, uint64_t line,
 		       const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Current line number in the current file (1-based). */
-uint64_t trace_rd_line(const struct trace_rd_ctx *cx);
+static inline uint64_t trace_rd_line(const struct trace_rd_ctx *cx)
+{
+	return cx->line;
+}
+
 const struct trace_read_opts *trace_rd_opts(const struct trace_rd_ctx *cx);
-struct trace *trace_rd_trace(struct trace_rd_ctx *cx);
+
+static inline struct trace *trace_rd_trace(struct trace_rd_ctx *cx)
+{
+	return cx->t;
+}
+
 /* Note a time seen in the input (for the end of the trace). */
-void trace_rd_saw_time(struct trace_rd_ctx *cx, int64_t t);
+static inline void trace_rd_saw_time(struct trace_rd_ctx *cx, int64_t t)
+{
+	if (!cx->tseen || t > cx->tmax) {
+		cx->tmax = t;
+		cx->tseen = true;
+	}
+}
 /* Add a session; a range error is reported as malformed at `line`. */
 int trace_rd_add(struct trace_rd_ctx *cx, uint64_t line, const char *user,
 		 size_t ulen, int64_t connect, int64_t disconnect,

@@ -3,6 +3,10 @@
  * in one pass over the sessions plus one over the per-user counts, and
  * their rendering as text or JSON.
  *
+ * The pass over the sessions is shared out among threads in contiguous
+ * slices, each with its own sums and per-user visit counts, added up
+ * afterwards: integer sums, so the result does not depend on the split.
+ *
  * Bins are fixed so that traces can be compared with each other and with
  * the paper; each bin holds values up to and including its bound.
  */
@@ -40,7 +44,8 @@ const char *const trace_visit_bin_label[TRACE_VISIT_BINS] = {
 	"201-500", ">500",
 };
 
-static size_t bin32(const uint32_t *max, size_t n, uint64_t v)
+/* The bin of v: the first whose bound v does not exceed (bounds rise). */
+static size_t bin_search(const uint64_t *max, size_t n, uint64_t v)
 {
 	size_t i = 0;
 
@@ -49,27 +54,139 @@ static size_t bin32(const uint32_t *max, size_t n, uint64_t v)
 	return i;
 }
 
-static size_t bin64(const uint64_t *max, size_t n, uint64_t v)
+static size_t bin_search32(const uint32_t *max, size_t n, uint64_t v)
 {
 	size_t i = 0;
 
 	while (i + 1 < n && v > max[i])
 		i++;
 	return i;
+}
+
+/*
+ * The same by table, without a loop or a data-dependent branch: the bins
+ * are roughly logarithmic, so among values of one bit length at most one
+ * bound needs comparing.  bin(v) = base[L] + (v > cut[L]), L the bit
+ * length of v.  Built from the bounds; `ok` false if some bit length
+ * holds two bounds (then bin_search() is used).
+ */
+struct bin_table {
+	uint8_t base[65];
+	uint64_t cut[65];
+	bool ok;
+};
+
+static void bin_table_init(struct bin_table *b, const uint64_t *max, size_t n)
+{
+	b->ok = true;
+	for (unsigned L = 0; L <= 64; L++) {
+		uint64_t lo = L ? 1ULL << (L - 1) : 0;
+		uint64_t hi = L == 0 ? 0 : L == 64 ? UINT64_MAX : (1ULL << L) - 1;
+		unsigned below = 0, within = 0;
+
+		b->cut[L] = UINT64_MAX;
+		for (size_t k = 0; k + 1 < n; k++) {
+			if (max[k] < lo) {
+				below++;
+			} else if (max[k] <= hi) {
+				within++;
+				b->cut[L] = max[k];
+			}
+		}
+		b->base[L] = (uint8_t)below;
+		if (within > 1)
+			b->ok = false;
+	}
+}
+
+static inline size_t bin(const struct bin_table *b, const uint64_t *max,
+			 size_t n, uint64_t v)
+{
+	unsigned L = v ? 64 - (unsigned)__builtin_clzll(v) : 0;
+
+	if (!b->ok)
+		return bin_search(max, n, v);
+	return b->base[L] + (v > b->cut[L]);
+}
+
+/* Sessions per thread below which another thread does not pay. */
+#define STATS_PER_THREAD 8192
+
+/* What one thread adds up over its slice of the sessions. */
+struct part {
+	uint64_t bytes_in, bytes_out, seconds, open;
+	uint64_t per_day[TRACE_DAYS_MAX];
+	uint64_t dur_hist[TRACE_DUR_BINS];
+	uint64_t in_hist[TRACE_VOL_BINS];
+	uint64_t out_hist[TRACE_VOL_BINS];
+	uint32_t *visits;	/* per user, saturating */
+};
+
+struct job {
+	const struct trace_session *ss;
+	size_t n;
+	unsigned nparts;
+	uint64_t dmax[TRACE_DUR_BINS];	/* trace_dur_bin_max, widened */
+	struct bin_table dur, vol;
+	int64_t day0;
+	uint32_t ndays;
+	struct part *parts;
+};
+
+static void sum_slice(void *arg, unsigned k)
+{
+	struct job *j = arg;
+	struct part *p = &j->parts[k];
+	const struct trace_session *ss = j->ss;
+	size_t a = j->n * k / j->nparts, b = j->n * (k + 1) / j->nparts;
+	uint32_t *visits = p->visits;
+
+	for (size_t i = a; i < b; i++) {
+		const struct trace_session *x = &ss[i];
+		uint64_t day = (uint64_t)((int64_t)x->connect - j->day0) / 86400;
+
+		p->bytes_in += x->bytes_in;
+		p->bytes_out += x->bytes_out;
+		p->seconds += x->duration;
+		p->open += (x->flags & TRACE_SESSION_OPEN) != 0;
+		if (day < j->ndays)
+			p->per_day[day]++;
+		p->dur_hist[bin(&j->dur, j->dmax, TRACE_DUR_BINS, x->duration)]++;
+		p->in_hist[bin(&j->vol, trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_in)]++;
+		p->out_hist[bin(&j->vol, trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_out)]++;
+		/* Users come in random order: fetch a few sessions ahead. */
+		if (i + 16 < b)
+			__builtin_prefetch(&visits[ss[i + 16].user], 1);
+		if (visits[x->user] < UINT32_MAX)
+			visits[x->user]++;
+	}
 }
 
 int trace_stats_compute(const struct trace *t, struct trace_stats *s)
 {
-	const struct trace_session *ss = trace_sessions(t);
+	return trace_stats_compute_n(t, s, 0);
+}
+
+int trace_stats_compute_n(const struct trace *t, struct trace_stats *s,
+			  unsigned threads)
+{
 	size_t n = trace_count(t), nu = trace_user_count(t);
+	struct job j = { .ss = trace_sessions(t), .n = n };
 	uint32_t *visits;
 	uint64_t *vcount;
 	uint64_t maxv = 0;
-	bool median_ok = false;
+	int rc = ERR_NOMEM;
 
-	visits = calloc(nu ? nu : 1, sizeof(*visits));
-	if (!visits)
+	threads = trace_threads(threads);
+	if (threads > n / STATS_PER_THREAD + 1)
+		threads = (unsigned)(n / STATS_PER_THREAD + 1);
+	j.nparts = threads;
+	j.parts = calloc(threads, sizeof(*j.parts));
+	if (!j.parts)
 		return ERR_NOMEM;
+	for (unsigned k = 0; k < threads; k++)
+		if (!(j.parts[k].visits = calloc(nu ? nu : 1, sizeof(uint32_t))))
+			goto out;
 	memset(s, 0, sizeof(*s));
 	s->sessions = n;
 	trace_span(t, &s->first, &s->last);
@@ -79,30 +196,44 @@ int trace_stats_compute(const struct trace *t, struct trace_stats *s)
 
 		s->ndays = days > TRACE_DAYS_MAX ? TRACE_DAYS_MAX : (uint32_t)days;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct trace_session *x = &ss[i];
-		uint64_t day = (uint64_t)((int64_t)x->connect - s->day0) / 86400;
+	j.day0 = s->day0;
+	j.ndays = s->ndays;
+	for (size_t i = 0; i < TRACE_DUR_BINS; i++)
+		j.dmax[i] = trace_dur_bin_max[i];
+	bin_table_init(&j.dur, j.dmax, TRACE_DUR_BINS);
+	bin_table_init(&j.vol, trace_vol_bin_max, TRACE_VOL_BINS);
+	trace_threads_run(threads, sum_slice, &j);
+	/* Integer sums: the same whatever the slices and their order. */
+	visits = j.parts[0].visits;
+	for (unsigned k = 0; k < threads; k++) {
+		const struct part *p = &j.parts[k];
 
-		s->bytes_in += x->bytes_in;
-		s->bytes_out += x->bytes_out;
-		s->seconds += x->duration;
-		s->open_sessions += (x->flags & TRACE_SESSION_OPEN) != 0;
-		if (day < s->ndays)
-			s->per_day[day]++;
-		s->dur_hist[bin32(trace_dur_bin_max, TRACE_DUR_BINS, x->duration)]++;
-		s->in_hist[bin64(trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_in)]++;
-		s->out_hist[bin64(trace_vol_bin_max, TRACE_VOL_BINS, x->bytes_out)]++;
-		/* Users come in random order: fetch a few sessions ahead. */
-		if (i + 16 < n)
-			__builtin_prefetch(&visits[ss[i + 16].user], 1);
-		if (visits[x->user] < UINT32_MAX)
-			visits[x->user]++;
+		s->bytes_in += p->bytes_in;
+		s->bytes_out += p->bytes_out;
+		s->seconds += p->seconds;
+		s->open_sessions += p->open;
+		for (uint32_t d = 0; d < s->ndays; d++)
+			s->per_day[d] += p->per_day[d];
+		for (size_t i = 0; i < TRACE_DUR_BINS; i++)
+			s->dur_hist[i] += p->dur_hist[i];
+		for (size_t i = 0; i < TRACE_VOL_BINS; i++) {
+			s->in_hist[i] += p->in_hist[i];
+			s->out_hist[i] += p->out_hist[i];
+		}
+		if (k == 0)
+			continue;
+		for (size_t u = 0; u < nu; u++) {
+			uint64_t v = (uint64_t)visits[u] + p->visits[u];
+
+			visits[u] = v < UINT32_MAX ? (uint32_t)v : UINT32_MAX;
+		}
 	}
 	for (size_t u = 0; u < nu; u++) {
 		if (!visits[u])
 			continue;
 		s->users++;
-		s->visit_hist[bin32(trace_visit_bin_max, TRACE_VISIT_BINS, visits[u])]++;
+		s->visit_hist[bin_search32(trace_visit_bin_max, TRACE_VISIT_BINS,
+					   visits[u])]++;
 		if (visits[u] > maxv)
 			maxv = visits[u];
 	}
@@ -122,10 +253,13 @@ int trace_stats_compute(const struct trace *t, struct trace_stats *s)
 			}
 		}
 		free(vcount);
-		median_ok = true;
+		rc = 0;
 	}
-	free(visits);
-	return median_ok ? 0 : ERR_NOMEM;
+out:
+	for (unsigned k = 0; k < threads; k++)
+		free(j.parts[k].visits);
+	free(j.parts);
+	return rc;
 }
 
 /* ------------------------------------------------------------ rendering */

@@ -1,6 +1,7 @@
 /*
  * test_main.c - the trace module's test executable: readers, simulator,
- * synthesiser, statistics, JSON and plots; plus the shared helpers.
+ * synthesiser, statistics, JSON and plots, the parallel paths; plus the
+ * shared helpers.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -170,5 +171,6 @@ int main(void)
 	failed += run_reader_tests();
 	failed += run_sim_tests();
 	failed += run_synth_tests();
+	failed += run_parallel_tests();
 	return failed ? 1 : 0;
 }

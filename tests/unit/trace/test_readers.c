@@ -102,6 +102,8 @@ static void csv_strict(void **state)
 	(void)state;
 	assert_int_equal(l.rc, ERR_SYNTAX);
 	assert_non_null(strstr(trace_reader_error(l.rd), "sessions.csv:6: bad connect time"));
+	/* The sessions completed before the bad line stay. */
+	assert_int_equal(trace_count(l.t), 3);
 	unload(&l);
 }
 

@@ -28,5 +28,6 @@ int json_valid(const char *s, size_t n);
 int run_reader_tests(void);
 int run_sim_tests(void);
 int run_synth_tests(void);
+int run_parallel_tests(void);
 
 #endif
