@@ -202,19 +202,23 @@ enum trace_strategy {
 const char *trace_strategy_name(enum trace_strategy s);
 
 /*
- * Responder CPU cost model defaults, in microseconds: placeholders until
- * `reswan bench crypto` measures them (full = IKE_SA_INIT + IKE_AUTH with
- * DH and signatures, resume = the MAC-only resumption).  Override with
- * --cost-full / --cost-resume; docs/trace.md says where these come from.
+ * Responder CPU cost model defaults, in microseconds, from `reswan bench
+ * crypto` on the reference machine (docs/benchmarks.md, "Crypto costs";
+ * medians of three runs): full = the crypto of a full exchange with
+ * RSA-2048 signatures and MODP-2048 (the paper's kind of suite), resume =
+ * the crypto of the responder's side of a resumption.  docs/trace.md lists
+ * the other suites' figures and the whole-exchange costs that `reswan bench
+ * handshake` measures.  Override with --cost-full / --cost-resume.
  */
-#define TRACE_COST_FULL_US_DEFAULT 1000.0
-#define TRACE_COST_RESUME_US_DEFAULT 10.0
+#define TRACE_COST_FULL_US_DEFAULT 7460.0
+#define TRACE_COST_RESUME_US_DEFAULT 15.0
 /*
- * Memory a cached credential record takes (identity, SK_d, both SK_p, the
- * IPsec keys and the lineage counters, plus index overhead); an estimate
- * until the cache module fixes its layout.  Override with --record-bytes.
+ * Memory one cached record takes in reswand's cache (src/cache: the 88-octet
+ * slot, the interned identity and its index), measured by `reswan bench
+ * cache` at 1,000,000 records with 23-octet identities: 126.6 octets.
+ * Override with --record-bytes.
  */
-#define TRACE_RECORD_BYTES_DEFAULT 256
+#define TRACE_RECORD_BYTES_DEFAULT 127
 
 /* Most strategy x lifetime points one simulation run takes. */
 #define TRACE_SIM_MAX_POINTS 256
