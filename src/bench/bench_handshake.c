@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "bench/bench_args.h"
 #include "bench/loadgen.h"
 #include "bench/netns.h"
 #include "bench/proc.h"
@@ -402,76 +403,47 @@ static void usage(FILE *f)
 		suite_names());
 }
 
-static int bad(const char *opt, const char *val, const char *want)
-{
-	fprintf(stderr, "reswan bench handshake: %s: '%s' is not %s\n", opt, val, want);
-	return 2;
-}
-
 static int parse(int argc, char **argv, struct hs_opts *o)
 {
 	static char reswand[4096];
 	char dir[4096];
+	const struct bench_args args = {
+		.cmd = "reswan bench handshake", .usage = usage, .json = &o->json, .keep = &o->keep,
+		.clients = &o->clients, .suite = &o->suite, .gen_cpu = &o->gen_cpu,
+		.resp_cpu = &o->resp_cpu, .reswand = &o->reswand, .log_level = &o->log_level,
+		.retransmit_us = &o->retransmit_us,
+	};
 
 	memset(o, 0, sizeof(*o));
+	bench_args_defaults(&args, 50, "info");
 	o->full = o->resume = true;
-	o->clients = 50;
 	o->duration = 5;
-	o->suite = suite_find("psk-x25519");
 	o->peers = PEER_RESWAND;
-	o->gen_cpu = o->resp_cpu = -1;
-	o->log_level = "info";
-	o->retransmit_us = 2000000;
-	if (proc_ncpus() >= 2) {
-		o->gen_cpu = 0;
-		o->resp_cpu = 1;
-	}
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i], *v;
 		char *end;
+		int rc = bench_args_next(&args, argc, argv, &i, &v);
 
-		if (!strcmp(a, "--json")) {
-			o->json = true;
+		if (rc != BENCH_ARG_OTHER) {
+			if (rc)
+				return rc;
 			continue;
 		}
-		if (!strcmp(a, "--keep")) {
-			o->keep = true;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return -1;
-		}
-		if (!v) {
-			fprintf(stderr, "reswan bench handshake: unexpected argument '%s'\n", a);
-			usage(stderr);
-			return 2;
-		}
-		i++;
 		if (!strcmp(a, "--mode")) {
 			o->full = !strcmp(v, "full") || !strcmp(v, "both");
 			o->resume = !strcmp(v, "resume") || !strcmp(v, "both");
 			if (!o->full && !o->resume)
-				return bad(a, v, "full, resume or both");
-		} else if (!strcmp(a, "--clients")) {
-			unsigned long n = strtoul(v, &end, 10);
-
-			if (*end || n == 0 || n > LOADGEN_MAX_CLIENTS)
-				return bad(a, v, "a number of clients (1-50000)");
-			o->clients = (unsigned)n;
+				return bench_args_bad(&args, a, v, "full, resume or both");
 		} else if (!strcmp(a, "--duration")) {
 			o->duration = strtod(v, &end);
 			if (*end || !(o->duration >= 0.1 && o->duration <= 3600))
-				return bad(a, v, "a duration in seconds (0.1-3600)");
-		} else if (!strcmp(a, "--suite")) {
-			if (!(o->suite = suite_find(v)))
-				return bad(a, v, suite_names());
+				return bench_args_bad(&args, a, v, "a duration in seconds (0.1-3600)");
 		} else if (!strcmp(a, "--peer")) {
 			o->peers = !strcmp(v, "reswand") ? PEER_RESWAND
 				 : !strcmp(v, "charon") ? PEER_CHARON
 				 : !strcmp(v, "both") ? PEER_BOTH : 0;
 			if (!o->peers)
-				return bad(a, v, "reswand, charon or both");
+				return bench_args_bad(&args, a, v, "reswand, charon or both");
 		} else if (!strcmp(a, "--target")) {
 			char host[64];
 			const char *colon = strrchr(v, ':');
@@ -479,40 +451,22 @@ static int parse(int argc, char **argv, struct hs_opts *o)
 
 			if (!colon || (size_t)(colon - v) >= sizeof(host) || *end || !port ||
 			    port > 65535)
-				return bad(a, v, "an IPv4 address with a port (192.0.2.1:500)");
+				return bench_args_bad(&args, a, v, "an IPv4 address with a port (192.0.2.1:500)");
 			memcpy(host, v, (size_t)(colon - v));
 			host[colon - v] = '\0';
 			if (addr_parse(host, &o->target) != 0 || o->target.family != ADDR_IPV4)
-				return bad(a, v, "an IPv4 address with a port (192.0.2.1:500)");
+				return bench_args_bad(&args, a, v, "an IPv4 address with a port (192.0.2.1:500)");
 			o->target.port = (uint16_t)port;
 			o->have_target = true;
 		} else if (!strcmp(a, "--local")) {
 			if (addr_parse(v, &o->local) != 0 || o->local.family != ADDR_IPV4)
-				return bad(a, v, "an IPv4 address");
+				return bench_args_bad(&args, a, v, "an IPv4 address");
 		} else if (!strcmp(a, "--responder-pid")) {
 			o->responder_pid = strtol(v, &end, 10);
 			if (*end || o->responder_pid <= 0)
-				return bad(a, v, "a process id");
-		} else if (!strcmp(a, "--cpus")) {
-			if (sscanf(v, "%d,%d", &o->gen_cpu, &o->resp_cpu) != 2 || o->gen_cpu < 0 ||
-			    o->resp_cpu < 0 || o->gen_cpu >= CPU_SETSIZE || o->resp_cpu >= CPU_SETSIZE)
-				return bad(a, v, "two CPU numbers (0,1)");
-		} else if (!strcmp(a, "--reswand")) {
-			o->reswand = v;
-		} else if (!strcmp(a, "--log-level")) {
-			if (log_level_parse(v) < 0)
-				return bad(a, v, "a log level (error, warn, info, debug)");
-			o->log_level = v;
-		} else if (!strcmp(a, "--retransmit-timeout")) {
-			double s = strtod(v, &end);
-
-			if (*end || !(s >= 0.05 && s <= 60))
-				return bad(a, v, "seconds (0.05-60)");
-			o->retransmit_us = (uint64_t)(s * 1e6);
+				return bench_args_bad(&args, a, v, "a process id");
 		} else {
-			fprintf(stderr, "reswan bench handshake: unexpected argument '%s'\n", a);
-			usage(stderr);
-			return 2;
+			return bench_args_unexpected(&args, a);
 		}
 	}
 	if (o->have_target && o->suite->key_alg) {

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "bench/bench_args.h"
 #include "bench/loadgen.h"
 #include "bench/netns.h"
 #include "bench/proc.h"
@@ -356,104 +357,56 @@ static void usage(FILE *f)
 		"  --cpus       generator and responder cores (default 0,1 with 2+ CPUs)\n"
 		"  --retransmit-timeout  the clients' first retransmission (default 2 s)\n"
 		"  --spread     reconnect over S seconds instead of all at once (default 0)\n"
-		"  --capacity   the cache's capacity (default twice the clients: a client that\n"
-		"               falls back to a full handshake leaves its old record behind)\n"
+		"  --capacity   the cache's capacity (default twice the clients, a margin)\n"
 		"  --reswand    the daemon to start (default: next to this reswan)\n"
 		"  --log-level  reswand's log level (default warn: 10,000 clients log a lot)\n"
 		"  --keep       keep the temporary directory (configurations, logs, store)\n",
 		suite_names());
 }
 
-static int bad(const char *opt, const char *val, const char *want)
-{
-	fprintf(stderr, "reswan bench storm: %s: '%s' is not %s\n", opt, val, want);
-	return 2;
-}
-
 static int parse(int argc, char **argv, struct storm_opts *o)
 {
 	static char reswand[4096];
 	char dir[4096];
+	const struct bench_args args = {
+		.cmd = "reswan bench storm", .usage = usage, .json = &o->json, .keep = &o->keep,
+		.clients = &o->clients, .suite = &o->suite, .gen_cpu = &o->gen_cpu,
+		.resp_cpu = &o->resp_cpu, .reswand = &o->reswand, .log_level = &o->log_level,
+		.retransmit_us = &o->retransmit_us,
+	};
 
 	memset(o, 0, sizeof(*o));
-	o->clients = 10000;
-	o->suite = suite_find("psk-x25519");
+	bench_args_defaults(&args, 10000, "warn");
 	o->persistent = o->memory = true;
-	o->gen_cpu = o->resp_cpu = -1;
-	o->log_level = "warn";
-	o->retransmit_us = 2000000;
-	if (proc_ncpus() >= 2) {
-		o->gen_cpu = 0;
-		o->resp_cpu = 1;
-	}
 	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i], *v;
 		char *end;
+		int rc = bench_args_next(&args, argc, argv, &i, &v);
 
-		if (!strcmp(a, "--json")) {
-			o->json = true;
+		if (rc != BENCH_ARG_OTHER) {
+			if (rc)
+				return rc;
 			continue;
 		}
-		if (!strcmp(a, "--keep")) {
-			o->keep = true;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
-			return -1;
-		}
-		if (!v) {
-			fprintf(stderr, "reswan bench storm: unexpected argument '%s'\n", a);
-			usage(stderr);
-			return 2;
-		}
-		i++;
-		if (!strcmp(a, "--clients")) {
-			unsigned long n = strtoul(v, &end, 10);
-
-			if (*end || n == 0 || n > LOADGEN_MAX_CLIENTS)
-				return bad(a, v, "a number of clients (1-50000)");
-			o->clients = (unsigned)n;
-		} else if (!strcmp(a, "--cache")) {
+		if (!strcmp(a, "--cache")) {
 			o->persistent = !strcmp(v, "persistent") || !strcmp(v, "both");
 			o->memory = !strcmp(v, "memory") || !strcmp(v, "both");
 			if (!o->persistent && !o->memory)
-				return bad(a, v, "persistent, memory or both");
-		} else if (!strcmp(a, "--suite")) {
-			if (!(o->suite = suite_find(v)))
-				return bad(a, v, suite_names());
-		} else if (!strcmp(a, "--cpus")) {
-			if (sscanf(v, "%d,%d", &o->gen_cpu, &o->resp_cpu) != 2 || o->gen_cpu < 0 ||
-			    o->resp_cpu < 0 || o->gen_cpu >= CPU_SETSIZE || o->resp_cpu >= CPU_SETSIZE)
-				return bad(a, v, "two CPU numbers (0,1)");
+				return bench_args_bad(&args, a, v, "persistent, memory or both");
 		} else if (!strcmp(a, "--spread")) {
 			double sp = strtod(v, &end);
 
 			if (*end || !(sp >= 0 && sp <= 600))
-				return bad(a, v, "seconds (0-600)");
+				return bench_args_bad(&args, a, v, "seconds (0-600)");
 			o->spread_us = (uint64_t)(sp * 1e6);
 		} else if (!strcmp(a, "--capacity")) {
 			unsigned long c = strtoul(v, &end, 10);
 
 			if (*end || c == 0 || c > 10000000)
-				return bad(a, v, "a number of records (1-10000000)");
+				return bench_args_bad(&args, a, v, "a number of records (1-10000000)");
 			o->capacity = (unsigned)c;
-		} else if (!strcmp(a, "--reswand")) {
-			o->reswand = v;
-		} else if (!strcmp(a, "--log-level")) {
-			if (log_level_parse(v) < 0)
-				return bad(a, v, "a log level (error, warn, info, debug)");
-			o->log_level = v;
-		} else if (!strcmp(a, "--retransmit-timeout")) {
-			double s = strtod(v, &end);
-
-			if (*end || !(s >= 0.05 && s <= 60))
-				return bad(a, v, "seconds (0.05-60)");
-			o->retransmit_us = (uint64_t)(s * 1e6);
 		} else {
-			fprintf(stderr, "reswan bench storm: unexpected argument '%s'\n", a);
-			usage(stderr);
-			return 2;
+			return bench_args_unexpected(&args, a);
 		}
 	}
 	if (!o->capacity)
