@@ -23,7 +23,7 @@ for k in ke.modp2048 ke.modp2048-short ke.modp3072 ke.ecp256 ke.ecp384 ke.curve2
 	ike.derive psk.auth resume.responder \
 	esp.seal.aes128gcm16 esp.open.aes128gcm16 esp.seal.aes256gcm16 esp.open.aes256gcm16 \
 	esp.seal.chacha20poly1305 esp.open.chacha20poly1305 \
-	esp.seal.aes128-sha256 esp.open.aes128-sha256; do
+	esp.seal.aes128-sha256 esp.open.aes128-sha256 udp.loopback; do
 	check "$k" ns_per_op
 	check "$k" ops_per_s
 done
