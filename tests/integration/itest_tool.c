@@ -302,10 +302,11 @@ static int cmd_flood(char **argv)
 	int n = atoi(argv[2]), secs = atoi(argv[3]);
 	static struct pollfd pfd[MAX_FLOOD];
 	static struct init_vals vals[MAX_FLOOD];
-	static bool cookied[MAX_FLOOD];
+	static bool cookied[MAX_FLOOD], answered[MAX_FLOOD];
 	static uint8_t buf[65536], msg[2048];
 	struct wire_msg *m = wire_msg_new();
 	unsigned cookies = 0, responses = 0, other = 0, sent = 0, wrong_src = 0;
+	int done = 0;
 	int64_t end;
 
 	if (n < 1 || n > MAX_FLOOD || secs < 1 || secs > 60 || !m) {
@@ -323,8 +324,10 @@ static int cmd_flood(char **argv)
 		send_to(pfd[i].fd, &to, msg, len);
 		sent++;
 	}
+	/* Until SECONDS have passed, or sooner once every socket has its
+	 * IKE_SA_INIT answer (SECONDS is then only a bound on a slow gateway). */
 	end = now_ms() + secs * 1000;
-	while (now_ms() < end) {
+	while (now_ms() < end && done < n) {
 		int left = (int)(end - now_ms());
 
 		if (poll(pfd, (nfds_t)n, left > 200 ? 200 : left) <= 0)
@@ -359,6 +362,10 @@ static int cmd_flood(char **argv)
 				sent++;
 			} else if (wire_msg_first(m, IKEV2_PL_KE)) {
 				responses++;
+				if (!answered[i]) {
+					answered[i] = true;
+					done++;
+				}
 			} else {
 				other++;
 			}

@@ -17,7 +17,7 @@ else
 	addrs="$addrs ::1"
 fi
 for a in $addrs; do
-	out=$("$ITEST_TOOL" flood "$a" "$IT_GW_PORT" 3 1) || it_fail "flood $a"
+	out=$("$ITEST_TOOL" flood "$a" "$IT_GW_PORT" 3 5) || it_fail "flood $a"
 	echo "$out" | grep -qx "responses=3" || it_fail "$a: $out"
 	echo "$out" | grep -qx "wrong_src=0" || it_fail "$a: answers from another address: $out"
 done
