@@ -149,6 +149,13 @@ bool trace_time_hms(struct buf_reader *r, unsigned *h, unsigned *m,
 		    unsigned *s);
 
 /*
+ * ctime(3) style, "Www Mmm dd hh:mm:ss yyyy" (day space-padded), as
+ * FreeRADIUS detail files and OpenVPN 2.4 logs write it; the weekday is
+ * not checked.  Leaves the cursor after the year; unchanged on failure.
+ */
+bool trace_time_ctime(struct buf_reader *r, int64_t *t);
+
+/*
  * Year tracking for syslog stamps ("Nov 28 19:04:46") that carry none:
  * starts at the configured year and moves on when the month runs
  * backwards by more than six months (a log crossing New Year).

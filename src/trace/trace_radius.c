@@ -98,27 +98,13 @@ static void radius_file_start(void *st, struct trace_rd_ctx *cx)
 	p->r.open = false;
 }
 
-/* "Www Mmm dd hh:mm:ss yyyy" (ctime, day space-padded). */
+/* A date line: a ctime stamp and nothing else. */
 static bool parse_date(struct buf_reader *r, int64_t *t)
 {
-	unsigned mon, d, h, mi, s, y;
-
-	if (r->len - r->off < 4 || r->p[r->off + 3] != ' ')
-		return false;
-	r->off += 4;
-	if (!(mon = trace_time_month(r)) || !sc_char(r, ' '))
-		return false;
-	(void)sc_char(r, ' ');
-	if (!sc_digits(r, 2, &d) && !sc_digits(r, 1, &d))
-		return false;
-	if (!sc_char(r, ' ') || !trace_time_hms(r, &h, &mi, &s) ||
-	    !sc_char(r, ' ') || !sc_digits(r, 4, &y))
+	if (!trace_time_ctime(r, t))
 		return false;
 	sc_spaces(r);
-	if (!sc_eof(r) || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60)
-		return false;
-	*t = trace_time_civil((int)y, mon, d, h, mi, s);
-	return true;
+	return sc_eof(r);
 }
 
 static int bad(struct radius *p, struct trace_rd_ctx *cx, const char *what)

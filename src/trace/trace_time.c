@@ -140,6 +140,29 @@ fail:
 	return false;
 }
 
+bool trace_time_ctime(struct buf_reader *r, int64_t *t)
+{
+	size_t o = r->off;
+	unsigned mon, d, h, mi, s, y;
+
+	if (r->len - r->off < 4 || r->p[r->off + 3] != ' ')
+		return false;
+	r->off += 4;
+	if (!(mon = trace_time_month(r)) || !sc_char(r, ' '))
+		goto fail;
+	(void)sc_char(r, ' ');	/* day padded with a space: "Dec  5" */
+	if (!sc_digits(r, 2, &d) && !sc_digits(r, 1, &d))
+		goto fail;
+	if (!sc_char(r, ' ') || !trace_time_hms(r, &h, &mi, &s) ||
+	    !sc_char(r, ' ') || !sc_digits(r, 4, &y) || !valid(mon, d, h, mi, s))
+		goto fail;
+	*t = trace_time_civil((int)y, mon, d, h, mi, s);
+	return true;
+fail:
+	r->off = o;
+	return false;
+}
+
 bool trace_time_syslog(struct buf_reader *r, struct trace_year *y,
 		       int64_t *t)
 {
