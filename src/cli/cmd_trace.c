@@ -32,7 +32,8 @@ static void usage_read(FILE *f)
 {
 	fprintf(f,
 		"input options:\n"
-		"  --format F      csv, radius, strongswan, asa (default: detect per file)\n"
+		"  --format F      csv, radius, strongswan, asa, openvpn (default: detect\n"
+		"                  per file)\n"
 		"  --strict        stop at the first malformed line\n"
 		"  --year Y        year for syslog stamps without one (default: this year)\n"
 		"FILEs may be gzip-compressed; rotated logs may be given in any order.\n");

@@ -79,9 +79,11 @@ enum trace_format {
 	TRACE_FMT_RADIUS,	/* FreeRADIUS detail accounting files */
 	TRACE_FMT_STRONGSWAN,	/* strongSwan charon log (file or syslog) */
 	TRACE_FMT_ASA,		/* Cisco ASA/FTD syslog, message 113019 */
+	TRACE_FMT_OPENVPN,	/* OpenVPN 2.x server log (file or syslog) */
 };
 
-/* "csv", "radius", "strongswan", "asa" (or "auto"); -1 if unknown. */
+/* "csv", "radius", "strongswan", "asa", "openvpn" (or "auto"); -1 if
+ * unknown. */
 int trace_format_parse(const char *name);
 const char *trace_format_name(enum trace_format f);
 

@@ -484,8 +484,8 @@ struct trace_rd_ctx {
 	bool worker;
 	uint64_t open_closed;
 	size_t split_min;	/* smallest part worth a thread (bytes) */
-	const struct trace_parser *parser[TRACE_FMT_ASA + 1];
-	void *state[TRACE_FMT_ASA + 1];
+	const struct trace_parser *parser[TRACE_FMT_OPENVPN + 1];
+	void *state[TRACE_FMT_OPENVPN + 1];
 	enum trace_format last;
 };
 
@@ -574,6 +574,7 @@ extern const struct trace_parser trace_csv_parser;
 extern const struct trace_parser trace_radius_parser;
 extern const struct trace_parser trace_strongswan_parser;
 extern const struct trace_parser trace_asa_parser;
+extern const struct trace_parser trace_openvpn_parser;
 
 /*
  * Report a malformed line (at the current line, or at `line` if nonzero):

@@ -33,7 +33,7 @@
 /* Room before the read area for the partial line carried over (at most
  * TRACE_LINE_MAX bytes, see feed()), page-rounded to keep reads aligned. */
 #define CARRY ((TRACE_LINE_MAX + 4095u) & ~4095u)
-#define NFORMATS (TRACE_FMT_ASA + 1)
+#define NFORMATS (TRACE_FMT_OPENVPN + 1)
 /* How much of a file's head format detection looks at. */
 #define DETECT_BYTES 16384
 /* How much of a file's head sizes the session array (and the shards). */
@@ -48,6 +48,7 @@ static const struct trace_parser *const parsers[] = {
 	&trace_radius_parser,
 	&trace_asa_parser,
 	&trace_strongswan_parser,
+	&trace_openvpn_parser,
 };
 #define NPARSERS (sizeof(parsers) / sizeof(parsers[0]))
 
@@ -245,7 +246,7 @@ static int select_parser(struct trace_reader *rd, const char *head,
 		p = detect(head, len < DETECT_BYTES ? len : DETECT_BYTES);
 		if (!p) {
 			snprintf(cx->err, sizeof(cx->err),
-				 "%s: format not recognised (csv, radius, strongswan, asa); use --format",
+				 "%s: format not recognised (csv, radius, strongswan, asa, openvpn); use --format",
 				 cx->fname);
 			return ERR_UNSUPPORTED;
 		}

@@ -52,4 +52,11 @@ grep -Eq "^established +2h " "$work/cap.txt" || fail "capacity run"
 	fail "an empty file must be accepted"
 gzip -c "$data/asa.log" | "$reswan" trace stats - --year 2006 >"$work/stdin.txt" 2>/dev/null
 grep -Eq "Total connections +4$" "$work/stdin.txt" || fail "gzip on standard input"
+"$reswan" trace stats "$data/openvpn.log" >"$work/ovpn.txt" 2>"$work/err"
+grep -Eq "Total connections +6$" "$work/ovpn.txt" || fail "openvpn: connections"
+grep -q "openvpn.log:29: OpenVPN connect line without a valid timestamp" "$work/err" ||
+	fail "openvpn: malformed file:line"
+"$reswan" trace stats --format openvpn --year 2025 "$data/openvpn-syslog.log" >"$work/ovpn2.txt" 2>/dev/null
+grep -Eq "Total connections +3$" "$work/ovpn2.txt" || fail "openvpn: --format openvpn"
+"$reswan" trace stats --help | grep -q "asa, openvpn" || fail "openvpn in --format help"
 echo "cli_trace: ok"

@@ -1,5 +1,5 @@
 /*
- * test_readers.c - the four log readers on hand-written fixtures
+ * test_readers.c - the five log readers on hand-written fixtures
  * (tests/data/trace/), with the answers worked out by hand below, plus
  * gzip input, strict mode, over-long lines, detection and time parsing.
  */
@@ -16,6 +16,9 @@
 #define DATA RESWAN_TEST_DATA "/trace/"
 /* 2024-11-28T00:00:00Z (the strongSwan fixture, read with year 2024). */
 #define T2024 1732752000LL
+/* 2026-11-28T00:00:00Z and 2026-01-01T00:00:00Z (the OpenVPN fixtures). */
+#define T2026 1795824000LL
+#define T2026_JAN 1767225600LL
 
 struct loaded {
 	struct trace *t;
@@ -267,6 +270,141 @@ static void asa_fixture(void **state)
 	unload(&l);
 }
 
+/*
+ * openvpn.log, OpenVPN 2.6 own log file, 2.5+ stamps:
+ *   alice  UDP 10:00:01, SIGTERM[soft,remote-exit] 11:00:01: 3600 s
+ *   bob    TCP 10:05:01, SIGUSR1[soft,connection-reset] 12:30:00: 8699 s
+ *   carol  IPv6 (prefix without port) 10:10:00, ping-restart 12:00: 6600 s
+ *   alice  again 13:00:00 from another port; dropped at 13:30:00 when she
+ *          connects a third time ("MULTI: new connection by client"): 1800 s
+ *   alice  third 13:30:00, open when the server restarts (version banner
+ *          at 14:00:05): 1805 s
+ *   dave   line 29, hour 25 -> malformed
+ *   a tls-error restart of an instance that never authenticated: nothing
+ *   erin   14:10:00, open to the last line (15:00:00): 3000 s, open
+ */
+static void openvpn_fixture(void **state)
+{
+	const char *files[] = { DATA "openvpn.log" };
+	struct loaded l = load(TRACE_FMT_AUTO, false, 0, files, 1);
+
+	(void)state;
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(trace_reader_last_format(l.rd), TRACE_FMT_OPENVPN);
+	assert_int_equal(trace_count(l.t), 6);
+	assert_int_equal(trace_user_count(l.t), 4);
+	assert_int_equal(user_sessions(l.t, "alice"), 3);
+	check(user_session(l.t, "alice", 0), T2026 + 10 * H + 1, 3600, 0, 0, 0);
+	check(user_session(l.t, "alice", 1), T2026 + 13 * H, 1800, 0, 0, 0);
+	check(user_session(l.t, "alice", 2), T2026 + 13 * H + 30 * MIN, 1805, 0, 0, 0);
+	check(user_session(l.t, "bob", 0), T2026 + 10 * H + 5 * MIN + 1, 8699, 0, 0, 0);
+	check(user_session(l.t, "carol", 0), T2026 + 10 * H + 10 * MIN, 6600, 0, 0, 0);
+	check(user_session(l.t, "erin", 0), T2026 + 14 * H + 10 * MIN, 3000, 0, 0,
+	      TRACE_SESSION_OPEN);
+	assert_int_equal(trace_reader_open_closed(l.rd), 1);
+	assert_int_equal(trace_reader_malformed(l.rd), 1);
+	assert_non_null(strstr(trace_reader_diag(l.rd, 0),
+			       "openvpn.log:29: OpenVPN connect line without a valid timestamp"));
+	unload(&l);
+	/* Under --strict the bad stamp stops the reading there. */
+	l = load(TRACE_FMT_AUTO, true, 0, files, 1);
+	assert_int_equal(l.rc, ERR_SYNTAX);
+	assert_non_null(strstr(trace_reader_error(l.rd), "openvpn.log:29:"));
+	assert_int_equal(trace_count(l.t), 4);
+	unload(&l);
+}
+
+/*
+ * openvpn-syslog.log, BSD syslog read with year 2025, across New Year:
+ *   frank  Dec 31 23:50 - Jan 1 00:10 (remote-exit): 1200 s
+ *   grace  00:20 (a v4-mapped client of a dual-stack socket), open when
+ *          the server logs "SIGTERM[hard,] received, process exiting" at
+ *          01:00: 2400 s
+ *   line 6 has no stamp (suppress-timestamps): malformed
+ *   heidi  journald style, OpenVPN's 2.4 stamp inside the message:
+ *          01:06 - 02:06 (ping-restart): 3600 s
+ */
+static void openvpn_syslog(void **state)
+{
+	const char *files[] = { DATA "openvpn-syslog.log" };
+	struct loaded l = load(TRACE_FMT_AUTO, false, 2025, files, 1);
+
+	(void)state;
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(trace_reader_last_format(l.rd), TRACE_FMT_OPENVPN);
+	assert_int_equal(trace_count(l.t), 3);
+	check(user_session(l.t, "frank", 0), T2026_JAN - 10 * MIN, 1200, 0, 0, 0);
+	check(user_session(l.t, "grace", 0), T2026_JAN + 20 * MIN, 2400, 0, 0, 0);
+	check(user_session(l.t, "heidi", 0), T2026_JAN + H + 6 * MIN, 3600, 0, 0, 0);
+	assert_int_equal(trace_reader_open_closed(l.rd), 0);
+	assert_int_equal(trace_reader_malformed(l.rd), 1);
+	assert_non_null(strstr(trace_reader_diag(l.rd, 0), "openvpn-syslog.log:6:"));
+	unload(&l);
+}
+
+/* OpenVPN 2.4 stamps (ctime, with " us=" at verb 4 and up), a CN with a
+ * space, the CN also in the start line's prefix, and lines the reader
+ * must not take for sessions. */
+static void openvpn_variants(void **state)
+{
+	static const char log[] =
+		"Sat Nov 28 10:00:01 2026 us=120512 198.51.100.7:1 [Jo Doe] Peer Connection Initiated with [AF_INET]198.51.100.7:1\n"
+		"Sat Nov 28 10:00:02 2026 ivan/198.51.100.8:2 [ivan] Peer Connection Initiated with [AF_INET]198.51.100.8:2\n"
+		"Sat Nov 28 10:00:03 2026 [server] Peer Connection Initiated with [AF_INET]192.0.2.1:1194\n"
+		"Sat Nov 28 10:00:04 2026 198.51.100.9:3 Peer Connection Initiated with [AF_INET]198.51.100.9:3\n"
+		"Sat Nov 28 10:30:00 2026 us=5 Jo Doe/198.51.100.7:1 SIGUSR1[connection failed(soft),connection-failed] received, client-instance restarting\n"
+		"Sat Nov 28 10:40:00 2026 ivan/198.51.100.8:2 Unknown signal 12 [soft,] received by client-instance\n"
+		"Sat Nov 28 10:50:00 2026 ivan/198.51.100.8:2 SIGTERM[soft,remote-exit] received, client-instance exiting\n"
+		"Sat Nov 28 11:00:00 2026 ivan/198.51.100.8:2 SIGTERM[soft,remote-exit] received, client-instance exiting\n";
+	struct trace_read_opts o = { .format = TRACE_FMT_OPENVPN };
+	struct loaded l;
+
+	(void)state;
+	l.t = trace_new();
+	l.rd = trace_reader_new(l.t, &o);
+	assert_int_equal(trace_reader_mem(l.rd, "v", log, sizeof(log) - 1), 0);
+	assert_int_equal(trace_reader_finish(l.rd), 0);
+	assert_int_equal(trace_count(l.t), 2);
+	check(user_session(l.t, "Jo Doe", 0), T2026 + 10 * H + 1, 1799, 0, 0, 0);
+	/* The second exit finds the session already over. */
+	check(user_session(l.t, "ivan", 0), T2026 + 10 * H + 2, 2998, 0, 0, 0);
+	/* Line 4: no [CN] before the marker. */
+	assert_int_equal(trace_reader_malformed(l.rd), 1);
+	assert_non_null(strstr(trace_reader_diag(l.rd, 0), "v:4: Peer Connection line"));
+	unload(&l);
+}
+
+/* The OpenVPN reader claims its logs and leaves the others' alone. */
+static void openvpn_detection(void **state)
+{
+	static const char head[] =
+		"2026-11-28 09:59:58 OpenVPN 2.6.12 x86_64-pc-linux-gnu [SSL (OpenSSL)] built on Jul 18 2024\n";
+	static const char tls[] =
+		"Nov 28 10:00:00 gw openvpn[1]: 198.51.100.7:5 TLS: Initial packet from [AF_INET]198.51.100.7:5, sid=1 2\n";
+	const struct trace_parser *ov = &trace_openvpn_parser;
+	const char *others[] = { "sessions.csv", "detail-20060819", "charon.log", "asa.log" };
+	char buf[16384];
+
+	(void)state;
+	assert_true(ov->detect(head, sizeof(head) - 1));
+	assert_true(ov->detect(tls, sizeof(tls) - 1));
+	assert_false(ov->detect("OpenVPN 2.6 rocks\n", 18));
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		char path[256];
+		FILE *f;
+		size_t n;
+
+		snprintf(path, sizeof(path), DATA "%s", others[i]);
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		assert_false(ov->detect(buf, n));
+	}
+	assert_int_equal(trace_format_parse("openvpn"), TRACE_FMT_OPENVPN);
+	assert_string_equal(trace_format_name(TRACE_FMT_OPENVPN), "openvpn");
+}
+
 /* A line past TRACE_LINE_MAX is reported and skipped, in memory and in a
  * file (where it spans several read chunks). */
 static void long_lines(void **state)
@@ -421,6 +559,10 @@ int run_reader_tests(void)
 		cmocka_unit_test(strongswan_fixture),
 		cmocka_unit_test(strongswan_captured),
 		cmocka_unit_test(asa_fixture),
+		cmocka_unit_test(openvpn_fixture),
+		cmocka_unit_test(openvpn_syslog),
+		cmocka_unit_test(openvpn_variants),
+		cmocka_unit_test(openvpn_detection),
 		cmocka_unit_test(long_lines),
 		cmocka_unit_test(detection),
 		cmocka_unit_test(times),
