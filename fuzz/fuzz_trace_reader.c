@@ -3,8 +3,8 @@
  * bytes: parse as one file, complete open sessions, then compute statistics
  * and simulate over whatever was read, so every session the reader accepts
  * goes through the code that trusts it.  Built once per reader, with
- * FUZZ_TRACE_FORMAT naming it (fuzz_trace_asa, _radius, _strongswan; the
- * CSV reader has a harness of its own).
+ * FUZZ_TRACE_FORMAT naming it (fuzz_trace_asa, _openvpn, _radius,
+ * _strongswan; the CSV reader has a harness of its own).
  */
 #include <stddef.h>
 #include <stdint.h>
