@@ -36,8 +36,9 @@ enum ke_flags {
 	/*
 	 * MODP only: draw a short private exponent (RFC 3526's upper exponent
 	 * size: 320 bits for group 14, 420 bits for group 15) instead of a full
-	 * one uniform in [2, p-2].  Full length is the default, as strongSwan's
-	 * (dh_exponent_ansi_x9_42 = yes); short exponents cost about a fifth.
+	 * one uniform in [2, p-2].  Short exponents cost about a fifth; the
+	 * IKE engine uses them unless configured otherwise (NIST SP 800-56A
+	 * asks at least twice the group's 112/128-bit strength).
 	 */
 	KE_SHORT_EXPONENT = 1 << 0,
 };

@@ -26,6 +26,7 @@ enum {
 	O_SOCKET = 256, O_PORT, O_NATT_PORT, O_LISTEN, O_ACCOUNTING,
 	O_LOG_LEVEL, O_SYSLOG, O_PIDFILE, O_RT_TIMEOUT, O_RT_TRIES,
 	O_RT_BASE, O_COOKIE, O_HALF_OPEN, O_HALF_OPEN_TIMEOUT, O_FRAG,
+	O_MODP_EXP,
 };
 
 static const struct option longopts[] = {
@@ -45,6 +46,7 @@ static const struct option longopts[] = {
 	{ "max-half-open", required_argument, NULL, O_HALF_OPEN },
 	{ "half-open-timeout", required_argument, NULL, O_HALF_OPEN_TIMEOUT },
 	{ "fragment-size", required_argument, NULL, O_FRAG },
+	{ "modp-exponent", required_argument, NULL, O_MODP_EXP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -73,6 +75,7 @@ void opts_usage(FILE *f)
 "      --max-half-open N        hard cap on half-open IKE SAs (30000)\n"
 "      --half-open-timeout T    how long a half-open IKE SA lives (30s)\n"
 "      --fragment-size N        IKE fragmentation threshold, bytes (1280)\n"
+"      --modp-exponent short|full  MODP private exponent length (short)\n"
 "  -h, --help                   this text\n"
 "  -V, --version                print the version\n"
 "durations: a number with an optional unit us, ms, s, m or h (default s)\n");
@@ -238,6 +241,14 @@ static int apply(struct opts *o, int opt, const char *arg, char *err,
 		return 0;
 	case O_SYSLOG:
 		o->syslog = true;
+		return 0;
+	case O_MODP_EXP:
+		if (strcmp(arg, "full") != 0 && strcmp(arg, "short") != 0) {
+			fail(err, errlen, "--%s: '%s' is not full or short",
+			     name, arg);
+			return ERR_INVAL;
+		}
+		p->modp_short_exponent = strcmp(arg, "short") == 0;
 		return 0;
 	case O_LISTEN:
 		return add_listen(o, arg, err, errlen);

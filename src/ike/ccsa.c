@@ -75,7 +75,7 @@ struct child_sa *ccsa_child_respond(struct ike_sa *sa, struct msg_in *in,
 	if (pke) {
 		group = pke->u.ke.group;
 		gir_len = sizeof(gir);
-		ke = ke_supported(group) ? ke_new(group, sa->ike->env.rand, 0) : NULL;
+		ke = ke_supported(group) ? ike_ke_new(sa->ike, group) : NULL;
 		if (!ke || ke_derive(ke, pke->u.ke.data.p, pke->u.ke.data.len,
 				     gir, &gir_len) != 0) {
 			/* Unsupported group or bad value: let selection ask
@@ -120,7 +120,7 @@ int ccsa_child_start(struct ike_sa *sa, const struct config_child *cfg)
 		return rc;
 	ke_free(sa->ccsa_ke);
 	sa->ccsa_ke = NULL;
-	if (pfs && !(sa->ccsa_ke = ke_new(pfs, sa->ike->env.rand, 0)))
+	if (pfs && !(sa->ccsa_ke = ike_ke_new(sa->ike, pfs)))
 		return ERR_CRYPTO;
 	if ((rc = msg_out_begin(&o, sa, IKEV2_EXCH_CREATE_CHILD_SA, false,
 				sa->my_msgid, true)) != 0)

@@ -35,7 +35,7 @@ int child_rekey_start(struct ike_sa *sa, struct child_sa *c)
 		return rc;
 	ke_free(c->rekey_ke);
 	c->rekey_ke = NULL;
-	if (pfs && !(c->rekey_ke = ke_new(pfs, sa->ike->env.rand, 0)))
+	if (pfs && !(c->rekey_ke = ike_ke_new(sa->ike, pfs)))
 		return ERR_CRYPTO;
 	if ((rc = msg_out_begin(&o, sa, IKEV2_EXCH_CREATE_CHILD_SA, false,
 				sa->my_msgid, true)) != 0)

@@ -13,6 +13,7 @@
 #include "common/json.h"
 #include "common/wipe.h"
 #include "config/config.h"
+#include "crypto/ke.h"
 #include "crypto/rand.h"
 #include "ike/certcache.h"
 #include "ike/internal.h"
@@ -35,6 +36,7 @@ void ike_params_default(struct ike_params *p)
 	p->max_children_per_sa = 64;
 	p->port = IKEV2_PORT;
 	p->natt_port = IKEV2_NATT_PORT;
+	p->modp_short_exponent = true;
 }
 
 struct ike_cfg *ike_cfg_ref(struct ike_cfg *c)
@@ -174,6 +176,12 @@ uint64_t ike_wall(const struct ike *ike)
 int ike_random(struct ike *ike, void *out, size_t n)
 {
 	return rand_bytes(ike->env.rand, out, n);
+}
+
+struct ke *ike_ke_new(struct ike *ike, uint16_t group)
+{
+	return ke_new(group, ike->env.rand,
+		      ike->env.params.modp_short_exponent ? KE_SHORT_EXPONENT : 0);
 }
 
 void ike_arm(struct ike *ike, struct timer *t, uint64_t delay_us)

@@ -87,6 +87,11 @@ struct ike_params {
 	uint32_t max_children_per_sa;	/* Child SAs per IKE SA */
 	uint16_t port;			/* our IKE port (500) */
 	uint16_t natt_port;		/* our NAT-T port (4500) */
+	/* MODP groups: short private exponents (RFC 3526's sizes, 320 bits
+	 * for group 14; about a fifth of the cost), the default, or full-length
+	 * ones.  strongSwan 5.9 on OpenSSL 3 draws 224 bits (OpenSSL's choice
+	 * for a named group) although its dh_exponent_ansi_x9_42 says full. */
+	bool modp_short_exponent;
 };
 
 void ike_params_default(struct ike_params *p);

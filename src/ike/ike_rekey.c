@@ -103,7 +103,7 @@ int ike_rekey_start(struct ike_sa *sa)
 	n->ni_len = IKE_NONCE_LEN;
 	n->ke_group = sa->suite.dh;
 	if ((rc = ike_random(sa->ike, n->ni, n->ni_len)) != 0 ||
-	    !(n->ke = ke_new(n->ke_group, sa->ike->env.rand, 0))) {
+	    !(n->ke = ike_ke_new(sa->ike, n->ke_group))) {
 		rc = rc ? rc : ERR_CRYPTO;
 		goto fail;
 	}
@@ -179,7 +179,7 @@ void ike_rekey_respond(struct ike_sa *sa, struct msg_in *in)
 	n->ni_len = pno->u.nonce.len;
 	n->nr_len = IKE_NONCE_LEN;
 	rc = ike_random(sa->ike, n->nr, n->nr_len);
-	if (rc == 0 && !(n->ke = ke_new(suite.dh, sa->ike->env.rand, 0)))
+	if (rc == 0 && !(n->ke = ike_ke_new(sa->ike, suite.dh)))
 		rc = ERR_CRYPTO;
 	if (rc == 0)
 		rc = ke_derive(n->ke, pke->u.ke.data.p, pke->u.ke.data.len, gir,

@@ -357,6 +357,8 @@ void ike_cfg_unref(struct ike_cfg *c);
 uint64_t ike_now(const struct ike *ike);
 uint64_t ike_wall(const struct ike *ike);
 int ike_random(struct ike *ike, void *out, size_t n);
+/* A fresh key pair for group under the engine's exponent policy (NULL on failure). */
+struct ke *ike_ke_new(struct ike *ike, uint16_t group);
 void ike_arm(struct ike *ike, struct timer *t, uint64_t delay_us);
 void ike_disarm(struct ike *ike, struct timer *t);
 int ike_send_raw(struct ike *ike, const struct addr *local,

@@ -147,7 +147,7 @@ int sa_init_start(struct ike_sa *sa)
 		sa->keyingtries++;
 	}
 	if (!sa->ke) {
-		sa->ke = ke_new(sa->ke_group, ike->env.rand, 0);
+		sa->ke = ike_ke_new(ike, sa->ke_group);
 		if (!sa->ke)
 			return ERR_CRYPTO;
 	}
@@ -471,7 +471,7 @@ void sa_init_respond(struct ike *ike, struct msg_in *in)
 	if (conn->local.id_set)
 		sa->local_id = conn->local.id;
 	rc = ike_random(ike, sa->nr, sa->nr_len);
-	if (rc == 0 && !(sa->ke = ke_new(suite.dh, ike->env.rand, 0)))
+	if (rc == 0 && !(sa->ke = ike_ke_new(ike, suite.dh)))
 		rc = ERR_CRYPTO;
 	if (rc == 0)
 		rc = ke_derive(sa->ke, pke->u.ke.data.p, pke->u.ke.data.len, gir,

@@ -158,7 +158,7 @@ bool resume_initiate(void *ctx, struct ike *ike, const struct config_conn *conn,
 	sa->ni_len = IKE_NONCE_LEN;
 	if (ike_random(ike, sa->ni, sa->ni_len) != 0 ||
 	    (conn->resumption.pfs &&
-	     !(rs->ke = ke_new(sa->suite.dh, ike->env.rand, 0))) ||
+	     !(rs->ke = ike_ke_new(ike, sa->suite.dh))) ||
 	    send_msg1(sa) != 0) {
 		/* Could not even try: let the engine do a full handshake. */
 		sa->done = NULL;

@@ -117,7 +117,7 @@ bool resume_receive_init(void *ctx, struct ike *ike, struct msg_in *in)
 	rc = ike_random(ike, sa->nr, sa->nr_len);
 	if (rc == 0 && pke) {
 		gir_len = sizeof(gir);
-		if (!(ke = ke_new(pke->u.ke.group, ike->env.rand, 0)))
+		if (!(ke = ike_ke_new(ike, pke->u.ke.group)))
 			rc = ERR_CRYPTO;
 		else
 			rc = ke_derive(ke, pke->u.ke.data.p, pke->u.ke.data.len,

@@ -78,7 +78,7 @@ static void test_all_options(void **state)
 			       "--retransmit-base", "2.5", "--cookie-threshold",
 			       "10", "--max-half-open", "50",
 			       "--half-open-timeout", "1.5", "--fragment-size",
-			       "1400", NULL), OPTS_RUN);
+			       "1400", "--modp-exponent", "short", NULL), OPTS_RUN);
 	assert_string_equal(o.config, "/x.conf");
 	assert_string_equal(o.socket, "/tmp/s");
 	assert_int_equal(o.port, 15000);
@@ -97,6 +97,10 @@ static void test_all_options(void **state)
 	assert_int_equal(o.params.max_half_open, 50);
 	assert_int_equal(o.params.half_open_timeout_us, 1500000);
 	assert_int_equal(o.params.fragment_size, 1400);
+	assert_true(o.params.modp_short_exponent);
+	assert_int_equal(parse(&o, err, sizeof(err), "--modp-exponent", "full",
+			       NULL), OPTS_RUN);
+	assert_false(o.params.modp_short_exponent);
 }
 
 static void test_durations(void **state)
@@ -147,6 +151,7 @@ static void test_rejects(void **state)
 		{ "--max-half-open", "0", "--max-half-open: '0' is not a count in 1-" },
 		{ "--half-open-timeout", "-5", "not a duration" },
 		{ "--fragment-size", "100", "not a size in 576-65535" },
+		{ "--modp-exponent", "320", "--modp-exponent: '320' is not full or short" },
 		{ "--config", "", "--config: empty value" },
 	};
 	struct opts o;

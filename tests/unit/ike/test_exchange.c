@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "common/err.h"
+#include "crypto/rand.h"
 #include "harness.h"
 #include "ike/internal.h"
 
@@ -142,6 +143,69 @@ static void cbc_modp_suite(void **state)
 	tnet_free(p.net);
 }
 
+/* The largest private random draw each of two sources was asked for. */
+static struct rand_src *spied[2];
+static size_t spied_max[2];
+static int (*spied_orig[2])(struct rand_src *r, void *out, size_t n);
+
+static int spy_priv(struct rand_src *r, void *out, size_t n)
+{
+	int i = r == spied[1];
+
+	if (n > spied_max[i])
+		spied_max[i] = n;
+	return spied_orig[i](r, out, n);
+}
+
+static void spy(int i, struct rand_src *r)
+{
+	spied[i] = r;
+	spied_max[i] = 0;
+	spied_orig[i] = r->priv_bytes;
+	r->priv_bytes = spy_priv;
+}
+
+/*
+ * The engine's exponent policy reaches the key exchange: by default its
+ * private value is drawn as 40 octets (320 bits, RFC 3526 for group 14);
+ * with modp_short_exponent off (--modp-exponent full) as 256 + 8 octets.
+ * The handshake completes between the two policies, in both roles.
+ */
+static void modp_short_exponent(void **state)
+{
+	char ca[2048], cb[2048];
+	struct ike_params pa, pb;
+
+	(void)state;
+	for (int role = 0; role < 2; role++) {
+		struct tnet *n = tnet_new();
+		struct tpeer *a, *b;
+
+		tnet_params(&pa);
+		tnet_params(&pb);
+		assert_true(pb.modp_short_exponent);
+		pa.modp_short_exponent = false;
+		a = tpeer_new(n, "a", "10.0.0.1",
+			      psk_conf(ca, sizeof(ca), "10.0.0.1", "10.0.0.2",
+				       "a.example", "b.example", "aes128-sha256-modp2048",
+				       "aes128gcm16", "10.1.0.0/16", "10.2.0.0/16", "k"),
+			      &pa, NULL, NULL, NULL);
+		b = tpeer_new(n, "b", "10.0.0.2",
+			      psk_conf(cb, sizeof(cb), "10.0.0.2", "10.0.0.1",
+				       "b.example", "a.example", "aes128-sha256-modp2048",
+				       "aes128gcm16", "10.2.0.0/16", "10.1.0.0/16", "k"),
+			      &pb, NULL, NULL, NULL);
+		spy(0, a->rand);
+		spy(1, b->rand);
+		assert_int_equal(tpeer_up(role ? b : a, "peer"), 0);
+		assert_consistent(role ? b : a, role ? a : b);
+		assert_int_equal(a->ike->all->suite.dh, IKEV2_DH_MODP_2048);
+		assert_int_equal(spied_max[0], 256 + 8);
+		assert_int_equal(spied_max[1], 40);
+		tnet_free(n);
+	}
+}
+
 static void wrong_psk_fails_cleanly(void **state)
 {
 	struct pair p;
@@ -219,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(psk_both_roles),
 		cmocka_unit_test(cbc_modp_suite),
+		cmocka_unit_test(modp_short_exponent),
 		cmocka_unit_test(wrong_psk_fails_cleanly),
 		cmocka_unit_test(no_proposal_chosen),
 		cmocka_unit_test(invalid_ke_retry),
