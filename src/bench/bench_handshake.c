@@ -60,6 +60,7 @@ struct hs_opts {
 	const char *reswand;
 	const char *log_level;
 	uint64_t retransmit_us;
+	bool modp_short;		/* --modp-exponent short */
 };
 
 struct hs_run {
@@ -182,6 +183,7 @@ static int one_run(const struct hs_opts *o, struct env *env, enum peer peer, boo
 		ro.resumption = resume ? resumption : NULL;
 		ro.reswand = o->reswand;
 		ro.log_level = o->log_level;
+		ro.modp_short_exponent = o->modp_short;
 		ro.cpu = o->resp_cpu;
 		ro.netns = env->in_ns ? env->ns.resp_path : NULL;
 		if (!(resp = responder_start(&ro, run->error, sizeof(run->error))))
@@ -192,6 +194,7 @@ static int one_run(const struct hs_opts *o, struct env *env, enum peer peer, boo
 	}
 	memset(&lo, 0, sizeof(lo));
 	lo.clients = o->clients;
+	lo.modp_short_exponent = o->modp_short;
 	lo.conn_body = suite_client_body(o->suite, body, sizeof(body));
 	lo.top = suite_client_top(o->suite);
 	lo.domain = SUITE_CLIENT_DOMAIN;
@@ -252,6 +255,8 @@ static void print_table(const struct hs_opts *o, const struct hs_run *runs, size
 	       o->clients, o->duration);
 	if (o->gen_cpu >= 0)
 		printf("; generator on CPU %d, responder on CPU %d", o->gen_cpu, o->resp_cpu);
+	if (!o->modp_short)
+		printf("; full-length MODP exponents");
 	printf(")\n\n");
 	printf("%-16s %10s %9s %10s %10s %12s %10s %9s %8s %9s %6s\n", "run", "handshakes",
 	       "per s", "p50", "p99", "resp CPU/hs", "capacity/s", "resp busy", "gen busy",
@@ -348,6 +353,7 @@ static void print_json(const struct hs_opts *o, const struct hs_run *runs, size_
 	json_object_begin(&j, NULL);
 	json_str(&j, "bench", "handshake");
 	json_str(&j, "suite", o->suite->name);
+	json_str(&j, "modp_exponent", o->modp_short ? "short" : "full");
 	json_u64(&j, "clients", o->clients);
 	json_double(&j, "duration_s", o->duration);
 	json_i64(&j, "generator_cpu", o->gen_cpu);
@@ -385,7 +391,8 @@ static void usage(FILE *f)
 		"         [--duration S] [--suite %s]\n"
 		"         [--peer reswand|charon|both] [--target ADDR:PORT [--local ADDR]\n"
 		"         [--responder-pid PID]] [--cpus G,R] [--reswand PATH]\n"
-		"         [--log-level LEVEL] [--retransmit-timeout S] [--keep] [--json]\n"
+		"         [--log-level LEVEL] [--retransmit-timeout S]\n"
+		"         [--modp-exponent full|short] [--keep] [--json]\n"
 		"  --mode       full handshakes, resumptions, or both one after the other (default)\n"
 		"  --clients    concurrent clients, each looping connect/disconnect (default 50)\n"
 		"  --duration   seconds of each timed run (default 5)\n"
@@ -399,6 +406,8 @@ static void usage(FILE *f)
 		"  --reswand    the daemon to start (default: next to this reswan)\n"
 		"  --log-level  reswand's log level (default info)\n"
 		"  --retransmit-timeout  the clients' first retransmission (default 2 s)\n"
+		"  --modp-exponent  reswand's and the clients' MODP private exponents: short\n"
+		"               (default, as reswand's) or full length; charon keeps its default\n"
 		"  --keep       keep the temporary directory (configurations, logs)\n",
 		suite_names());
 }
@@ -417,6 +426,7 @@ static int parse(int argc, char **argv, struct hs_opts *o)
 	memset(o, 0, sizeof(*o));
 	bench_args_defaults(&args, 50, "info");
 	o->full = o->resume = true;
+	o->modp_short = true;
 	o->duration = 5;
 	o->peers = PEER_RESWAND;
 	for (int i = 1; i < argc; i++) {
@@ -461,6 +471,10 @@ static int parse(int argc, char **argv, struct hs_opts *o)
 		} else if (!strcmp(a, "--local")) {
 			if (addr_parse(v, &o->local) != 0 || o->local.family != ADDR_IPV4)
 				return bench_args_bad(&args, a, v, "an IPv4 address");
+		} else if (!strcmp(a, "--modp-exponent")) {
+			if (strcmp(v, "full") != 0 && strcmp(v, "short") != 0)
+				return bench_args_bad(&args, a, v, "full or short");
+			o->modp_short = !strcmp(v, "short");
 		} else if (!strcmp(a, "--responder-pid")) {
 			o->responder_pid = strtol(v, &end, 10);
 			if (*end || o->responder_pid <= 0)

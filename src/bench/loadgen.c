@@ -488,6 +488,7 @@ static int engine_up(struct loadgen *lg, struct engine *e, char *err, size_t err
 	ike_params_default(&env.params);
 	env.params.port = e->bound[0].port;
 	env.params.natt_port = e->bound[1].port;
+	env.params.modp_short_exponent = lg->o.modp_short_exponent;
 	if (lg->o.retransmit_us)
 		env.params.retransmit_timeout_us = lg->o.retransmit_us;
 	if (lg->o.retransmit_tries)

@@ -62,6 +62,7 @@ struct loadgen_opts {
 	uint64_t retransmit_us;		/* clients' first retransmission */
 	volatile sig_atomic_t *stop;	/* set by a signal: loadgen_run returns */
 	uint32_t retransmit_tries;
+	bool modp_short_exponent;	/* clients' MODP exponents (reswand --modp-exponent) */
 };
 
 enum loadgen_cycle {

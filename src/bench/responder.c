@@ -237,7 +237,8 @@ int responder_restart(struct responder *r, char *err, size_t errlen)
 		const char *argv[] = { r->o.reswand, "-c", r->conf, "--socket", r->ctl,
 				       "--listen", r->addr, "--port", r->port,
 				       "--natt-port", r->natt_port, "--log-level", r->log_level,
-				       NULL };
+				       "--modp-exponent",
+				       r->o.modp_short_exponent ? "short" : "full", NULL };
 
 		r->pid = proc_spawn(argv, &po);
 	} else {

@@ -38,6 +38,10 @@ struct responder_opts {
 	const char *resumption;		/* reswand: resumption block text, or NULL */
 	const char *reswand;		/* reswand binary */
 	const char *log_level;		/* reswand --log-level; NULL: info */
+	/* reswand --modp-exponent short (else full).  charon keeps its
+	 * default: OpenSSL 3 draws 224-bit private values for the named
+	 * MODP groups, whatever dh_exponent_ansi_x9_42 says. */
+	bool modp_short_exponent;
 	int cpu;			/* pin to this CPU; -1: anywhere */
 	const char *netns;		/* namespace path, or NULL */
 };

@@ -28,7 +28,7 @@ for k in ke.modp2048 ke.modp2048-short ke.modp3072 ke.ecp256 ke.ecp384 ke.curve2
 	check "$k" ops_per_s
 done
 check hmac_fresh_over_reused hmac_fresh_over_reused
-for s in psk-x25519 ed25519-x25519 rsa2048-modp2048; do
+for s in psk-x25519 ed25519-x25519 rsa2048-modp2048 rsa2048-modp2048-short; do
 	check "$s" full_exchange_ns
 	check "$s" full_over_esp_packet
 	check "$s" full_over_resumption
