@@ -207,6 +207,12 @@ struct trace_map {
 
 void trace_map_init(struct trace_map *m, uint32_t max);
 void trace_map_release(struct trace_map *m);
+/*
+ * Grow an array kept in parallel with a map's ids so that index id exists,
+ * doubling; new entries are UINT32_MAX (none).  ERR_NOMEM leaves *a and
+ * *cap unchanged.
+ */
+int trace_map_ensure_u32(uint32_t **a, size_t *cap, uint32_t id);
 
 static inline uint64_t trace_rd32(const char *p)
 {

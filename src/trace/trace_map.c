@@ -58,6 +58,26 @@ void trace_map_release(struct trace_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
+int trace_map_ensure_u32(uint32_t **a, size_t *cap, uint32_t id)
+{
+	size_t c;
+	uint32_t *n;
+
+	if (id < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 256;
+	while (c <= id)
+		c *= 2;
+	n = realloc(*a, c * sizeof(*n));
+	if (!n)
+		return ERR_NOMEM;
+	for (size_t i = *cap; i < c; i++)
+		n[i] = UINT32_MAX;
+	*a = n;
+	*cap = c;
+	return 0;
+}
+
 uint64_t trace_map_hash_long(const char *s, size_t n, uint64_t h)
 {
 	uint64_t a, b;

@@ -230,26 +230,6 @@ static int key_slot(struct ov *o, const char *addr, size_t alen,
 	return 0;
 }
 
-static int ensure_user(struct ov *o, uint32_t user)
-{
-	size_t c;
-	uint32_t *n;
-
-	if (user < o->user_cap)
-		return 0;
-	c = o->user_cap ? o->user_cap * 2 : 256;
-	while (c <= user)
-		c *= 2;
-	n = realloc(o->user_open, c * sizeof(*n));
-	if (!n)
-		return ERR_NOMEM;
-	for (size_t i = o->user_cap; i < c; i++)
-		n[i] = NONE;
-	o->user_open = n;
-	o->user_cap = c;
-	return 0;
-}
-
 static int end_session(struct ov *o, struct trace_rd_ctx *cx, uint32_t i,
 		       int64_t t, uint32_t flags)
 {
@@ -334,7 +314,8 @@ static int session_up(struct ov *o, struct trace_rd_ctx *cx, const char *m,
 					  TRACE_USER_MAX);
 	if ((rc = trace_user_id(trace_rd_trace(cx), cn, cnlen,
 				trace_map_hash(cn, cnlen), &user)) ||
-	    (rc = ensure_user(o, user)) ||
+	    (rc = trace_map_ensure_u32(&o->user_open, &o->user_cap,
+				       user)) ||
 	    (rc = key_slot(o, addr, alen, cn, cnlen, true, &slot)))
 		return limit(cx, rc);
 	/* The same instance again: its earlier session ended unseen. */

@@ -144,27 +144,6 @@ static void ss_file_start(void *st, struct trace_rd_ctx *cx)
 	s->year.last_month = 0;
 }
 
-/* Grow a parallel array so that index id exists (new entries NONE). */
-static int ensure_u32(uint32_t **a, size_t *cap, uint32_t id)
-{
-	size_t c;
-	uint32_t *n;
-
-	if (id < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 256;
-	while (c <= id)
-		c *= 2;
-	n = realloc(*a, c * sizeof(*n));
-	if (!n)
-		return ERR_NOMEM;
-	for (size_t i = *cap; i < c; i++)
-		n[i] = NONE;
-	*a = n;
-	*cap = c;
-	return 0;
-}
-
 /* Map slot for a key, creating it; its parallel entry starts as NONE. */
 static int slot(struct trace_map *m, uint32_t **arr, size_t *cap,
 		const char *k, size_t n, uint32_t *id)
@@ -176,7 +155,7 @@ static int slot(struct trace_map *m, uint32_t **arr, size_t *cap,
 	rc = trace_map_get(m, k, n, trace_map_hash(k, n), id, NULL);
 	if (rc)
 		return rc;
-	return ensure_u32(arr, cap, *id);
+	return trace_map_ensure_u32(arr, cap, *id);
 }
 
 static int slot_num(struct trace_map *m, uint32_t **arr, size_t *cap,
@@ -318,7 +297,8 @@ static int ike_up(struct ss *s, struct trace_rd_ctx *cx, int64_t t,
 		if (s->ike_sess[ike] != NONE &&
 		    (rc = end_session(s, cx, s->ike_sess[ike], t, 0)))
 			return rc;
-		if ((rc = ensure_u32(&s->ike_eap, &s->ike_eap_cap, ike)))
+		if ((rc = trace_map_ensure_u32(&s->ike_eap, &s->ike_eap_cap,
+						 ike)))
 			return rc;
 		if (s->ike_eap[ike] != NONE) {
 			/* "<name|i> received EAP identity": the surest tie. */
@@ -671,7 +651,8 @@ static int ss_line(void *st, struct trace_rd_ctx *cx, struct buf_reader *l)
 			int rc;
 
 			if ((rc = slot_num(&s->ike, &s->ike_sess, &s->ike_cap, ctx, &ike)) ||
-			    (rc = ensure_u32(&s->ike_eap, &s->ike_eap_cap, ike)) ||
+			    (rc = trace_map_ensure_u32(&s->ike_eap, &s->ike_eap_cap,
+						       ike)) ||
 			    (rc = trace_user_id(trace_rd_trace(cx), e, n,
 						trace_map_hash(e, n), &user)))
 				return rc;
